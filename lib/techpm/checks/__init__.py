@@ -1,0 +1,192 @@
+"""Feedback for exercises, without an instructor.
+
+A check compares a learner's answer with what the course's calculators compute, and says something
+specific: not only "wrong" but "off by a factor of 2: did you count both K and V?". Unfilled answers
+(the ``...`` that the exercise notebook leaves) are reported as "not done yet", never as a crash.
+
+Each topic has a module (``techpm.checks.transformers``, ...) whose functions call the helpers here:
+
+    from techpm.checks import transformers as check
+    check.kv_cache_per_token(answer)       # shows ✅ / ❌ / ⏳ with a message
+    checks.summary()                       # how many of this notebook's exercises are correct
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+CORRECT, INCORRECT, NOT_DONE = "correct", "incorrect", "not done"
+_ICONS = {CORRECT: "✅", INCORRECT: "❌", NOT_DONE: "⏳"}
+
+# Latest result per exercise in this kernel, for summary().
+RESULTS: dict[str, CheckResult] = {}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one exercise check; shows itself as one line in a notebook."""
+
+    exercise: str
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == CORRECT
+
+    def __repr__(self) -> str:
+        return f"{_ICONS[self.status]} {self.exercise}: {self.message}"
+
+    __str__ = __repr__
+
+
+def _record(exercise: str, status: str, message: str) -> CheckResult:
+    result = CheckResult(exercise, status, message)
+    RESULTS[exercise] = result
+    return result
+
+
+def is_unfilled(answer: Any) -> bool:
+    """True for the placeholders an exercise notebook starts with (``...`` or ``None``)."""
+    return answer is ... or answer is None
+
+
+def not_done(exercise: str) -> CheckResult:
+    return _record(exercise, NOT_DONE, "not done yet: replace the `...` with your answer and run the cell again.")
+
+
+def _as_number(answer: Any) -> float | None:
+    if isinstance(answer, bool):
+        return None
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _fmt(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e6 or abs(x) < 1e-3:
+        return f"{x:.3g}"
+    return f"{x:,.4g}"
+
+
+def check_number(
+    exercise: str,
+    answer: Any,
+    expected: float,
+    *,
+    rel_tol: float = 0.02,
+    hints: Mapping[float, str] | None = None,
+    unit: str = "",
+) -> CheckResult:
+    """Compare a numeric answer with ``expected``.
+
+    ``hints`` maps a ratio answer/expected to the mistake that usually produces it, e.g.
+    ``{0.5: "did you count both K and V?"}``. Factors of 1000 are explained as unit slips.
+    """
+    if is_unfilled(answer):
+        return not_done(exercise)
+    value = _as_number(answer)
+    suffix = f" {unit}" if unit else ""
+    if value is None:
+        return _record(exercise, INCORRECT, f"expected a number{suffix}, got {answer!r}.")
+    if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-12):
+        return _record(exercise, CORRECT, f"correct: {_fmt(value)}{suffix}.")
+    if expected and value:
+        ratio = value / expected
+        for hint_ratio, hint in (hints or {}).items():
+            if math.isclose(ratio, hint_ratio, rel_tol=max(rel_tol, 0.02)):
+                return _record(exercise, INCORRECT, f"off by a factor of {_ratio_words(ratio)}: {hint}")
+        for power in (3, 6, 9, 12):
+            for r in (10.0**power, 10.0**-power):
+                if math.isclose(ratio, r, rel_tol=max(rel_tol, 0.02)):
+                    return _record(exercise, INCORRECT, f"off by a factor of {_ratio_words(ratio)}: check "
+                                   "your units (bytes vs. GB, seconds vs. milliseconds, tokens vs. millions).")
+        direction = "too high" if ratio > 1 else "too low"
+        return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is {direction} by a factor of "
+                       f"{_ratio_words(ratio)}; look again at each term of the formula.")
+    return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is not right yet.")
+
+
+def _ratio_words(ratio: float) -> str:
+    big = ratio if ratio >= 1 else 1 / ratio
+    text = f"{big:,.0f}" if big >= 10 else f"{big:.2g}"
+    return text if ratio >= 1 else f"1/{text}"
+
+
+def check_choice(
+    exercise: str,
+    answer: Any,
+    expected: str,
+    explanations: Mapping[str, str] | None = None,
+) -> CheckResult:
+    """Compare a multiple-choice answer (a string, case-insensitive) with ``expected``.
+
+    ``explanations`` says, for each wrong choice, why it is wrong (or what it would be right for).
+    """
+    if is_unfilled(answer):
+        return not_done(exercise)
+    given = str(answer).strip().lower()
+    choices = {k.lower(): v for k, v in (explanations or {}).items()}
+    if given == expected.lower():
+        return _record(exercise, CORRECT, f"correct: {expected}. {choices.get(given, '')}".strip())
+    if given in choices:
+        return _record(exercise, INCORRECT, f"not {answer!r}: {choices[given]}")
+    known = sorted({expected.lower(), *choices})
+    return _record(exercise, INCORRECT, f"{answer!r} is not one of the choices: {', '.join(known)}.")
+
+
+def check_predicate(
+    exercise: str,
+    answer: Any,
+    test: Callable[[Any], str | None],
+    success: str,
+) -> CheckResult:
+    """A custom check: ``test(answer)`` returns None when right, or the message saying what is wrong."""
+    if is_unfilled(answer):
+        return not_done(exercise)
+    try:
+        problem = test(answer)
+    except Exception as exc:  # a learner's odd answer must not crash the notebook
+        problem = f"could not check {answer!r}: {type(exc).__name__}: {exc}"
+    if problem:
+        return _record(exercise, INCORRECT, problem)
+    return _record(exercise, CORRECT, success)
+
+
+@dataclass(frozen=True)
+class Summary:
+    correct: int
+    total: int
+    not_done: tuple[str, ...]
+    incorrect: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        parts = [f"{self.correct} of {self.total} exercises correct"]
+        if self.incorrect:
+            parts.append("to revisit: " + ", ".join(self.incorrect))
+        if self.not_done:
+            parts.append("not done yet: " + ", ".join(self.not_done))
+        return "; ".join(parts) + "."
+
+
+def summary() -> Summary:
+    """How this notebook's exercises stand (the latest check of each)."""
+    results = list(RESULTS.values())
+    return Summary(
+        correct=sum(r.passed for r in results),
+        total=len(results),
+        not_done=tuple(r.exercise for r in results if r.status == NOT_DONE),
+        incorrect=tuple(r.exercise for r in results if r.status == INCORRECT),
+    )
+
+
+def reset() -> None:
+    """Forget earlier results (a fresh notebook run)."""
+    RESULTS.clear()

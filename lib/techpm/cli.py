@@ -1,0 +1,112 @@
+"""The ``techpm`` command: ``techpm doctor``, ``techpm exercises build``, and the authors' ``techpm dev``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+# Other modules add sub-commands here: name -> (help, add_arguments, run).
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from techpm.doctor import main as doctor_main
+
+    return doctor_main()
+
+
+def _exercises(args: argparse.Namespace) -> int:
+    from techpm.devtools.exercises import build
+    from techpm.devtools.notebooks import repo_root
+
+    root = repo_root()
+    changed = build(root, check_only=args.check)
+    for path in changed:
+        print(f"{'out of date' if args.check else 'wrote'}: {path.relative_to(root)}")
+    if args.check and changed:
+        print("Exercises are out of date: run `techpm exercises build`.", file=sys.stderr)
+        return 1
+    if not changed:
+        print("Exercises are up to date with their solutions.")
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from techpm.devtools import notebooks as nbtools
+
+    root = nbtools.repo_root()
+    paths = [Path(p).resolve() for p in args.paths] or nbtools.all_notebooks(root)
+    if args.action == "sync":
+        for path in paths:
+            if nbtools.sync(root, path):
+                print(f"synced: {path.relative_to(root)}")
+        return 0
+    if args.action == "check":
+        bad = 0
+        for path in paths:
+            for problem in nbtools.problems(root, path):
+                bad += 1
+                print(f"{path.relative_to(root)}: {problem}")
+        print("All notebooks follow the conventions." if not bad else f"{bad} problem(s).")
+        return 1 if bad else 0
+    if args.action == "execute":
+        from techpm.devtools.execute import execute
+
+        for path in paths:
+            if path.parent.name == "exercises":
+                continue  # exercises are stored without outputs
+            _, seconds = execute(path)
+            print(f"executed {path.relative_to(root)} in {seconds:.1f} s")
+        return 0
+    return 2
+
+
+COMMANDS: dict[str, Command] = {
+    "doctor": ("check this machine's set-up for the course", lambda p: None, _doctor),
+    "exercises": (
+        "build exercises/ from solutions/",
+        lambda p: (p.add_argument("action", choices=["build"]),
+                   p.add_argument("--check", action="store_true", help="only report what is out of date")),
+        _exercises,
+    ),
+    "dev": (
+        "authors' tools: sync badges and setup cells, check conventions, execute notebooks in place",
+        lambda p: (p.add_argument("action", choices=["sync", "check", "execute"]),
+                   p.add_argument("paths", nargs="*", help="notebooks (default: all)")),
+        _dev,
+    ),
+}
+
+
+def _register_optional() -> None:
+    """Sub-commands that live with their feature (generator, workshop kit), when present."""
+    import importlib
+
+    for module_name in ("techpm.generator.cli", "techpm.workshop.cli"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        COMMANDS.update(module.COMMANDS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register_optional()
+    parser = argparse.ArgumentParser(prog="techpm", description="techpm: technical depth for AI PMs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, add_arguments, _run) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command][2](args)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"techpm {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

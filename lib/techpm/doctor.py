@@ -1,0 +1,98 @@
+"""``techpm doctor``: is this machine ready for the course? A short table, friendly, offline.
+
+Instructors ask every participant to run it before a workshop. It never prints the API key.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+
+from techpm import __version__
+from techpm.keys import find_api_key, in_colab
+
+OK, WARN, FAIL = "ok", "warn", "FAIL"
+
+
+@dataclass(frozen=True)
+class Row:
+    item: str
+    status: str
+    detail: str
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _major_minor(version: str) -> tuple[int, int]:
+    parts = [int("".join(ch for ch in p if ch.isdigit()) or 0) for p in version.split(".")[:2]]
+    return (parts + [0, 0])[0], (parts + [0, 0])[1]
+
+
+def _widgets_row() -> Row:
+    widgets = _version("ipywidgets")
+    if widgets is None:
+        return Row("ipywidgets", FAIL, "not installed: sliders will not appear (pip install ipywidgets)")
+    major = _major_minor(widgets)[0]
+    lab, nb = _version("jupyterlab"), _version("notebook")
+    if in_colab():
+        ok = major == 7
+        where = "Colab renders ipywidgets 7" + ("" if ok else "; version 8 shows nothing there: reinstall 7.7")
+        return Row("ipywidgets", OK if ok else FAIL, f"{widgets} · {where}")
+    fronts = []
+    if lab and _major_minor(lab)[0] >= 4:
+        fronts.append(f"JupyterLab {lab}")
+    if nb and _major_minor(nb)[0] >= 7:
+        fronts.append(f"Notebook {nb}")
+    lab_ext = _version("jupyterlab_widgets") or _version("jupyterlab-widgets")
+    if major >= 8 and fronts and lab_ext:
+        return Row("ipywidgets", OK, f"{widgets} · widgets will render in {' and '.join(fronts)}")
+    if not fronts:
+        return Row("ipywidgets", WARN, f"{widgets} · no JupyterLab 4 or Notebook 7 found to render widgets")
+    return Row("ipywidgets", WARN, f"{widgets} · upgrade to ipywidgets 8 for JupyterLab 4 / Notebook 7")
+
+
+def rows() -> list[Row]:
+    """The checks, in the order they are shown."""
+    out = []
+    py = platform.python_version()
+    out.append(Row("Python", OK if sys.version_info >= (3, 10) else FAIL,
+                   py if sys.version_info >= (3, 10) else f"{py}: the course needs Python 3.10 or newer"))
+    out.append(Row("techpm", OK, __version__))
+    for dist, why in (("jupyterlab", "to open the notebooks (Colab needs none)"), ("matplotlib", "for figures"),
+                      ("numpy", "for the calculators"), ("anthropic", "for Claude answers (optional)")):
+        version = _version(dist)
+        if version:
+            out.append(Row(dist, OK, version))
+        else:
+            needed = dist != "jupyterlab" or not in_colab()
+            out.append(Row(dist, FAIL if needed else OK, f"not installed: needed {why}" if needed else "Colab"))
+    out.insert(3, _widgets_row())
+    key = find_api_key()
+    out.append(Row("Anthropic key", OK if key.present else WARN, key.describe()))
+    from techpm.config import mode_line
+
+    out.append(Row("Mode", OK, mode_line()))
+    return out
+
+
+def render(table: list[Row]) -> str:
+    width = max(len(r.item) for r in table)
+    lines = [f"techpm doctor · {'Colab' if in_colab() else platform.system()}", ""]
+    lines += [f"  {r.status:<4}  {r.item:<{width}}  {r.detail}" for r in table]
+    failures = sum(r.status == FAIL for r in table)
+    lines += ["", "Ready for the course." if not failures else
+              f"{failures} problem(s) above: fix them, then run `techpm doctor` again."]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    table = rows()
+    print(render(table))
+    return 1 if any(r.status == FAIL for r in table) else 0

@@ -1,0 +1,109 @@
+"""Thin widget front-ends: controls that call a calculator and redraw one figure in place.
+
+Every explorer in the course is an ``Explorer``: a few ipywidgets controls, a ``compute`` function that
+calls the calculators (no arithmetic here), a ``describe`` function that turns the result into a line of
+HTML, and a ``draw`` function that paints the result onto one matplotlib ``Axes``. The figure is rendered
+to PNG into an ``ipywidgets.Image``, which works the same in JupyterLab, Notebook 7, Colab (ipywidgets
+7.7) and Voila, and can be tested headless: set ``control.value`` and read ``explorer.html.value``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+class Explorer:
+    """Controls -> compute(**values) -> describe(result) as HTML + draw(result, ax) as one figure."""
+
+    def __init__(
+        self,
+        controls: Mapping[str, Any],
+        compute: Callable[..., Any],
+        describe: Callable[[Any], str],
+        draw: Callable[[Any, Any], None] | None = None,
+        *,
+        title: str = "",
+        figsize: tuple[float, float] = (6.4, 3.4),
+    ) -> None:
+        import ipywidgets as w
+
+        self.controls = dict(controls)
+        self._compute, self._describe, self._draw = compute, describe, draw
+        self.result: Any = None
+        self.error: str | None = None
+        self.html = w.HTML()
+        self.image = w.Image(format="png") if draw else None
+        self._figure = None
+        if draw:
+            from matplotlib.figure import Figure
+
+            self._figure = Figure(figsize=figsize, dpi=80)
+        parts = [w.HTML(f"<b>{title}</b>")] if title else []
+        parts += [*self.controls.values(), self.html]
+        if self.image is not None:
+            parts.append(self.image)
+        self.box = w.VBox(parts)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _on_change(self, _change: Any) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute from the controls and redraw; a bad combination shows its message, not a traceback."""
+        try:
+            self.result = self._compute(**self.values())
+            self.error = None
+        except ValueError as exc:  # TechpmError: an impossible setting, explained
+            self.result, self.error = None, str(exc)
+            self.html.value = f"<span style='color:#b00'>⚠ {exc}</span>"
+            return
+        self.html.value = self._describe(self.result)
+        if self._draw is not None and self._figure is not None and self.image is not None:
+            self._figure.clear()
+            ax = self._figure.add_subplot()
+            self._draw(self.result, ax)
+            self._figure.tight_layout()
+            buffer = io.BytesIO()
+            self._figure.savefig(buffer, format="png")
+            self.image.value = buffer.getvalue()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+def slider(description: str, value: float, lo: float, hi: float, step: float | None = None, *,
+           log: bool = False, integer: bool = False, fmt: str | None = None) -> Any:
+    """A labelled slider that works in ipywidgets 7.7 and 8 (log scale optional)."""
+    import ipywidgets as w
+
+    style = {"description_width": "initial"}
+    layout = w.Layout(width="420px")
+    if log:
+        import math
+
+        return w.FloatLogSlider(value=value, base=10, min=math.log10(lo), max=math.log10(hi),
+                                step=step or 0.05, description=description, style=style, layout=layout,
+                                readout_format=fmt or ".3g")
+    if integer:
+        return w.IntSlider(value=int(value), min=int(lo), max=int(hi), step=int(step or 1),
+                           description=description, style=style, layout=layout)
+    return w.FloatSlider(value=value, min=lo, max=hi, step=step or (hi - lo) / 100,
+                         description=description, style=style, layout=layout, readout_format=fmt or ".3g")
+
+
+def dropdown(description: str, options: list[Any], value: Any = None) -> Any:
+    """A labelled dropdown that works in ipywidgets 7.7 and 8."""
+    import ipywidgets as w
+
+    return w.Dropdown(options=options, value=value if value is not None else options[0],
+                      description=description, style={"description_width": "initial"})
