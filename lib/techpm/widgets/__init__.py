@@ -34,7 +34,8 @@ class Explorer:
         self.result: Any = None
         self.error: str | None = None
         self.html = w.HTML()
-        self.image = w.Image(format="png") if draw else None
+        width_px = int(figsize[0] * 80)
+        self.image = w.Image(format="png", layout=w.Layout(width=f"{width_px}px")) if draw else None
         self._figure = None
         if draw:
             from matplotlib.figure import Figure

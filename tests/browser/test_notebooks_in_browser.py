@@ -1,0 +1,113 @@
+"""Each lesson in a real browser: run all cells, move a calculator's slider, see the output and figure
+change, and find no error. Once in JupyterLab 4 and once in Notebook 7; a screenshot of each notebook
+after its run lands in build/screenshots/ for a reviewer."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.conftest import ROOT
+
+LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+UIS = {"lab": "lab/tree/notebooks/{name}", "notebook7": "notebooks/notebooks/{name}"}
+# Lessons that must offer at least one calculator with a slider.
+WITH_SLIDERS = ("01_", "02_", "03_", "04_", "05_", "06_")
+
+
+def _api(server, path: str):
+    with urllib.request.urlopen(server.url(path), timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _shut_down_kernels(server) -> None:
+    for session in _api(server, "api/sessions"):
+        request = urllib.request.Request(f"{server.base_url}/api/sessions/{session['id']}", method="DELETE",
+                                         headers={"Authorization": f"token {server.token}"})
+        urllib.request.urlopen(request, timeout=10).close()
+
+
+def _wait_idle(server, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        sessions = _api(server, "api/sessions")
+        if sessions and all(s["kernel"]["execution_state"] == "idle" for s in sessions):
+            return
+        time.sleep(0.5)
+    raise AssertionError("the kernel did not become idle")
+
+
+def _run_all(page, server) -> None:
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).first.click()
+    page.locator(".lm-Menu-item", has_text="Run All Cells").first.click()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        if prompts and all(re.search(r"\[\d+\]", p) for p in prompts):
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"not every cell ran: {prompts}")
+    _wait_idle(server)
+
+
+def _saved_notebook(page, server, name: str) -> dict:
+    before = _api(server, f"api/contents/notebooks/{name}")["last_modified"]
+    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        model = _api(server, f"api/contents/notebooks/{name}")
+        if model["last_modified"] != before:
+            return model["content"]
+        time.sleep(0.3)
+    raise AssertionError("the notebook was not saved")
+
+
+def _move_first_slider(page) -> tuple[str, str, str, str] | None:
+    explorer = page.locator(".widget-vbox", has=page.locator(".widget-image")).filter(
+        has=page.locator(".widget-slider")).first
+    if explorer.count() == 0:
+        return None
+    explorer.scroll_into_view_if_needed()
+    html = explorer.locator(".widget-html-content").last
+    image = explorer.locator(".widget-image").first
+    html_before, src_before = html.inner_text(), image.get_attribute("src")
+    handle = explorer.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle").first
+    handle.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft" if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax") else "ArrowRight")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (html.inner_text() == html_before or image.get_attribute("src") == src_before):
+        time.sleep(0.2)
+    return html_before, html.inner_text(), src_before or "", image.get_attribute("src") or ""
+
+
+@pytest.mark.parametrize("ui", list(UIS))
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_runs_in_the_browser_and_its_slider_redraws(jupyter_server, page, ui, name):
+    _shut_down_kernels(jupyter_server)  # a fresh kernel for each run
+    page.goto(jupyter_server.url(UIS[ui].format(name=name)))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    _wait_idle(jupyter_server)
+    _run_all(page, jupyter_server)
+
+    moved = _move_first_slider(page)
+    screenshot(page, f"{ui}-{name.removesuffix('.ipynb')}")
+    if name.startswith(WITH_SLIDERS):
+        assert moved is not None, "no calculator with a slider and a figure was found"
+    if moved is not None:
+        html_before, html_after, src_before, src_after = moved
+        assert html_after != html_before, f"the output did not change: {html_after!r}"
+        assert src_after != src_before, "the figure did not change"
+
+    nb = _saved_notebook(page, jupyter_server, name)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c["execution_count"] for c in code), "a cell did not run"
+    errors = [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors, f"{errors[0]['ename']}: {errors[0]['evalue']}" if errors else ""
