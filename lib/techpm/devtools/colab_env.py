@@ -1,0 +1,128 @@
+"""Run every notebook the way Google Colab would: its Python and package versions, the setup cell's
+Colab branch, and Colab's secrets API with no secret granted.
+
+    python -m techpm.devtools.colab_env            # build (or reuse) build/colab-venv, then run
+    python -m techpm.devtools.colab_env --inside   # (used by the above) run inside that environment
+
+The environment is pinned by ``tests/colab/requirements-colab.txt`` (its comments name the sources). The
+course is installed there exactly as the setup cell installs it in Colab: ``--no-deps``, then the
+``colab`` extra from pyproject, so nothing Colab pinned is upgraded. A fake ``google.colab`` module (its
+``userdata.get`` raises, as Colab does when a notebook has no access to the secret) is imported in every
+kernel, so ``"google.colab" in sys.modules`` holds, as in Colab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+FAKE_COLAB = '''"""A stand-in for google.colab: only what the course touches."""
+class SecretNotFoundError(Exception):
+    pass
+
+
+class _UserData:
+    def get(self, name):
+        raise SecretNotFoundError(f"Secret {name} does not exist.")
+
+
+userdata = _UserData()
+'''
+
+
+def _python_for_colab() -> str:
+    """Colab's Python (3.13) where this machine has it (on PATH or under pyenv), else this one."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates = [shutil.which("python3.13"), *sorted(str(p) for p in pyenv.glob("3.13*/bin/python3.13"))]
+    for path in filter(None, candidates):
+        if subprocess.run([path, "-c", "import venv"], capture_output=True).returncode == 0:
+            return path
+    print("Python 3.13 not found: using this interpreter instead", file=sys.stderr)
+    return sys.executable
+
+
+def build_env(root: Path) -> Path:
+    """Create (or reuse, when the pins have not changed) ``build/colab-venv``; return its python."""
+    from techpm.devtools.notebooks import colab_packages
+
+    requirements = root / "tests" / "colab" / "requirements-colab.txt"
+    stamp_text = requirements.read_text() + "\n".join(colab_packages(root))
+    stamp = hashlib.sha256(stamp_text.encode()).hexdigest()
+    venv = root / "build" / "colab-venv"
+    python = venv / "bin" / "python"
+    if not (venv / "stamp").exists() or (venv / "stamp").read_text() != stamp:
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([_python_for_colab(), "-m", "venv", str(venv)], check=True)
+        pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        subprocess.run([*pip, "-r", str(requirements)], check=True)
+        subprocess.run([*pip, *colab_packages(root)], check=True)
+        (venv / "stamp").write_text(stamp)
+    # The course itself, as the setup cell installs it in Colab (here from this checkout, not git).
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps",
+                    "--force-reinstall", str(root)], check=True)
+    return python
+
+
+def run_inside(root: Path, folders: list[str]) -> int:
+    """Execute the notebooks with this interpreter's kernel and a fake google.colab; report each one."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fake = Path(tmp) / "fake" / "google" / "colab"
+        fake.mkdir(parents=True)
+        (fake.parent / "__init__.py").write_text("")
+        (fake / "__init__.py").write_text(FAKE_COLAB)
+        startup = Path(tmp) / "ipython" / "profile_default" / "startup"
+        startup.mkdir(parents=True)
+        (startup / "00-colab.py").write_text("import google.colab  # as in Colab\n")
+        os.environ["PYTHONPATH"] = str(fake.parent.parent)
+        os.environ["IPYTHONDIR"] = str(Path(tmp) / "ipython")
+        os.environ.pop("ANTHROPIC_API_KEY", None)
+        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel 6.17's debugger chatter
+        failures = 0
+        for folder in folders:
+            for path in sorted((root / folder).glob("*.ipynb")):
+                nb = nbformat.read(path, as_version=4)
+                client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                                        resources={"metadata": {"path": tmp}})
+                try:
+                    client.execute()
+                    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+                    status = "ok" if "ready in Colab" in text else "FAIL (setup cell did not see Colab)"
+                except Exception as exc:  # report every notebook, then fail
+                    status = f"FAIL {type(exc).__name__}: {str(exc).strip().splitlines()[-1][:300]}"
+                failures += not status.startswith("ok")
+                print(f"{status:<4} {folder}/{path.name}", flush=True)
+    import ipywidgets
+    import matplotlib
+
+    print(f"versions: Python {sys.version.split()[0]}, ipywidgets {ipywidgets.__version__}, "
+          f"matplotlib {matplotlib.__version__}")
+    return 1 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inside", action="store_true")
+    parser.add_argument("folders", nargs="*", default=["notebooks", "solutions", "exercises"])
+    args = parser.parse_args(argv)
+    if args.inside:
+        return run_inside(Path(os.environ["TECHPM_ROOT"]), args.folders)
+    from techpm.devtools.notebooks import repo_root
+
+    root = repo_root()
+    python = build_env(root)
+    env = {**os.environ, "TECHPM_ROOT": str(root)}
+    return subprocess.run([str(python), "-m", "techpm.devtools.colab_env", "--inside", *args.folders],
+                          env=env).returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
