@@ -111,6 +111,9 @@ def sync(root: Path, path: Path) -> bool:
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     if code:
         set_source(code[0], setup_cell_source(root))
+    from techpm.workshop.slides import tag_slides
+
+    tag_slides(nb)
     if json.dumps(nb, sort_keys=True) != before:
         write(path, nb)
         return True
@@ -148,6 +151,13 @@ def problems(root: Path, path: Path) -> list[str]:
         found.append("the first code cell must be the setup cell (run `techpm dev sync`)")
     if len(code) < 2 or "parameters" not in tags(code[1]):
         found.append("the second code cell must be tagged 'parameters' (papermill)")
+    from techpm.workshop.slides import slide_type
+
+    setup_index = cells.index(code[0]) if code else -1
+    untagged = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("slideshow", {}).get("slide_type")
+                != slide_type(c, i, setup_index)]
+    if untagged:
+        found.append(f"cells {untagged[:5]}: slide types missing or stale (run `techpm dev sync`)")
     last = cells[-1]
     if last["cell_type"] != "markdown" or "## Sources" not in source(last) or "](http" not in source(last):
         found.append("the last cell must be a Markdown '## Sources' cell with links")

@@ -1,0 +1,65 @@
+"""A cohort's copy of the course: every lesson executed with the cohort's parameters (papermill).
+
+An instructor writes the cohort's assumptions once, as JSON::
+
+    {"GPU": "a100-80gb", "MODEL": "llama-3.1-8b", "CLAUDE_MODEL": "claude-haiku-5-5", "OFFLINE": true}
+
+and ``techpm workshop cohort cohort.json --out cohort/`` writes each lesson with those values injected
+after its ``parameters`` cell (only the names a notebook declares), executed, ready to hand out.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any
+
+from techpm.devtools.notebooks import read, source, tags
+from techpm.errors import TechpmError
+
+
+def declared_parameters(path: Path) -> dict[str, Any]:
+    """The names and default values in a notebook's ``parameters`` cell."""
+    cell = next((c for c in read(path)["cells"] if "parameters" in tags(c)), None)
+    if cell is None:
+        return {}
+    values = {}
+    for node in ast.parse(source(cell)).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values
+
+
+def load_parameters(path: Path) -> dict[str, Any]:
+    try:
+        params = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise TechpmError(f"cannot read cohort parameters from {path}: {exc}") from None
+    if not isinstance(params, dict):
+        raise TechpmError(f"{path}: expected a JSON object of NAME: value pairs")
+    return params
+
+
+def make_cohort(root: Path, params: dict[str, Any], out: Path, *, folders=("notebooks",),
+                only: list[str] | None = None) -> list[Path]:
+    """Execute each notebook (or those whose name starts with one of ``only``) with the parameters it
+    declares; write them to ``out``; return the paths."""
+    import papermill
+
+    known = {name for folder in folders for p in (root / folder).glob("*.ipynb") for name in declared_parameters(p)}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise TechpmError(f"no notebook has a parameter called {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    written = []
+    for folder in folders:
+        for path in sorted((root / folder).glob("*.ipynb")):
+            if only and not path.name.startswith(tuple(only)):
+                continue
+            own = {k: v for k, v in params.items() if k in declared_parameters(path)}
+            target = out / folder / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            papermill.execute_notebook(str(path), str(target), parameters=own, kernel_name="python3",
+                                       cwd=str(path.parent), progress_bar=False)
+            written.append(target)
+    return written
