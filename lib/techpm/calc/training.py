@@ -1,0 +1,102 @@
+"""What training a model costs: compute (6ND), the compute-optimal split, and optimizer memory.
+
+    training_flops   C = 6 N D      N parameters, D training tokens
+                     (2ND for the forward pass, 4ND for the backward: Kaplan et al. 2020, section 2.1,
+                     https://arxiv.org/abs/2001.08361; Hoffmann et al. 2022 use the same approximation)
+    chinchilla       D ~ 20 N at the compute optimum (Hoffmann et al. 2022, "Training Compute-Optimal
+                     Large Language Models", Table 3, https://arxiv.org/abs/2203.15556), so with C = 6ND:
+                     N = sqrt(C / (6 * 20)),  D = 20 N
+    memory           16 bytes per parameter for mixed-precision Adam: fp16 weights (2) + fp16 gradients (2)
+                     + fp32 master weights, momentum and variance (4 + 4 + 4) (Rajbhandari et al. 2019,
+                     "ZeRO", section 3.1, https://arxiv.org/abs/1910.02054). Activations are extra.
+"""
+
+from __future__ import annotations
+
+import math
+
+from techpm.calc._validate import positive, probability
+
+__all__ = [
+    "TRAINING_FLOPS_PER_PARAM_TOKEN",
+    "CHINCHILLA_TOKENS_PER_PARAM",
+    "ADAM_MIXED_PRECISION_BYTES_PER_PARAM",
+    "training_flops",
+    "chinchilla_optimal",
+    "tokens_per_param",
+    "training_memory_bytes",
+    "training_time_s",
+]
+
+TRAINING_FLOPS_PER_PARAM_TOKEN = 6
+"""Forward 2 + backward 4 FLOPs per parameter per token (Kaplan et al. 2020, section 2.1)."""
+
+CHINCHILLA_TOKENS_PER_PARAM = 20
+"""Training tokens per parameter at the compute optimum: Hoffmann et al. 2022, Table 3 (400M params ->
+8.0B tokens; 1B -> 20.2B; 10B -> 205.1B; 67B -> 1.5T). Their fitted loss formula (Approach 3) implies
+a different ratio; 20 is the rule of thumb the field quotes."""
+
+ADAM_MIXED_PRECISION_BYTES_PER_PARAM = 16
+"""2 (fp16 weights) + 2 (fp16 gradients) + 12 (fp32 weights, momentum, variance): ZeRO, section 3.1."""
+
+
+def training_flops(n_params: float, n_tokens: float) -> float:
+    """Training compute in FLOPs: ``6 * n_params * n_tokens``.
+
+    GPT-3 175B on 300B tokens: 3.15e23 (the paper's Table D.1 lists 3.14e23).
+    Chinchilla 70B on 1.4T tokens: 5.88e23 (the paper's Table 3 budget for its 67B row is 5.76e23).
+    """
+    positive("n_params", n_params)
+    positive("n_tokens", n_tokens)
+    return float(TRAINING_FLOPS_PER_PARAM_TOKEN) * n_params * n_tokens
+
+
+def chinchilla_optimal(compute_flops: float,
+                       tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> tuple[float, float]:
+    """The compute-optimal ``(n_params, n_tokens)`` for a budget of ``compute_flops``.
+
+    With ``C = 6 N D`` and ``D = tokens_per_param * N``: ``N = sqrt(C / (6 * tokens_per_param))``.
+    Gopher's budget (5.76e23 FLOPs) gives ~69B parameters on ~1.4T tokens; Chinchilla itself was 70B
+    on 1.4T (Hoffmann et al. 2022, Table 3 lists 67B and 1.5T for this budget).
+    """
+    positive("compute_flops", compute_flops)
+    positive("tokens_per_param", tokens_per_param)
+    n_params = math.sqrt(compute_flops / (TRAINING_FLOPS_PER_PARAM_TOKEN * tokens_per_param))
+    return n_params, tokens_per_param * n_params
+
+
+def tokens_per_param(n_params: float, n_tokens: float) -> float:
+    """Training tokens per parameter: ~20 is compute-optimal; Llama 3 8B's 15T tokens is ~1,900."""
+    positive("n_params", n_params)
+    positive("n_tokens", n_tokens)
+    return n_tokens / n_params
+
+
+def training_memory_bytes(n_params: float,
+                          bytes_per_param: float = ADAM_MIXED_PRECISION_BYTES_PER_PARAM) -> int:
+    """Bytes of model state for mixed-precision Adam training: ``16 * n_params`` (ZeRO, section 3.1).
+
+    Counts weights, gradients and optimizer states only. Excluded: activations (they grow with batch
+    size x sequence length x layers, and activation checkpointing trades them for recompute), temporary
+    buffers, memory fragmentation, and any sharding across GPUs (ZeRO-3 divides these 16 bytes by the
+    number of data-parallel GPUs). A 7.5B model needs 120 GB: more than one 80 GB GPU before activations.
+    """
+    positive("n_params", n_params)
+    positive("bytes_per_param", bytes_per_param)
+    return math.ceil(n_params * bytes_per_param)
+
+
+def training_time_s(compute_flops: float, flops_per_s: float, n_gpus: int = 1,
+                    mfu: float = 0.4) -> float:
+    """Wall-clock seconds to spend ``compute_flops`` on ``n_gpus`` chips of peak ``flops_per_s`` each.
+
+    ``compute_flops / (n_gpus * flops_per_s * mfu)``. ``mfu`` (model FLOPs utilization) is the share of
+    peak that training achieves: 0.38-0.43 for Llama 3 405B on 16k H100s (Dubey et al. 2024, "The Llama 3
+    Herd of Models", Table 4, https://arxiv.org/abs/2407.21783).
+    """
+    positive("compute_flops", compute_flops)
+    positive("flops_per_s", flops_per_s)
+    positive("n_gpus", n_gpus)
+    positive("mfu", mfu)
+    probability("mfu", mfu)
+    return compute_flops / (n_gpus * flops_per_s * mfu)

@@ -1,0 +1,95 @@
+"""Training calculators against the GPT-3 and Chinchilla papers, and their invariants."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from techpm import calc
+from techpm.errors import TechpmError
+
+
+def test_gpt3_training_compute():
+    # Brown et al. 2020, Table D.1: GPT-3 175B, 300B tokens, 3.14e23 FLOPs (3,640 petaflop/s-days).
+    assert calc.training_flops(175e9, 300e9) == pytest.approx(3.14e23, rel=0.005)
+    assert calc.training_flops(175e9, 300e9) / (1e15 * 86400) == pytest.approx(3640, rel=0.005)
+
+
+def test_chinchilla_training_compute():
+    # Hoffmann et al. 2022: 70B parameters on 1.4T tokens; Gopher's budget 5.76e23 (Table 3, 67B row).
+    assert calc.training_flops(70e9, 1.4e12) == pytest.approx(5.88e23, rel=0.001)
+    assert calc.training_flops(70e9, 1.4e12) == pytest.approx(5.76e23, rel=0.03)
+
+
+# Hoffmann et al. 2022, Table 3 (Approach 1): parameters, FLOPs, tokens.
+CHINCHILLA_TABLE_3 = [
+    (400e6, 1.92e19, 8.0e9),
+    (1e9, 1.21e20, 20.2e9),
+    (10e9, 1.23e22, 205.1e9),
+    (67e9, 5.76e23, 1.5e12),
+    (175e9, 3.85e24, 3.7e12),
+    (280e9, 9.90e24, 5.9e12),
+    (520e9, 3.43e25, 11.0e12),
+    (1e12, 1.27e26, 21.2e12),
+    (10e12, 1.30e28, 216.2e12),
+]
+
+
+@pytest.mark.parametrize("n_params, flops, n_tokens", CHINCHILLA_TABLE_3)
+def test_chinchilla_optimal_reproduces_table_3(n_params, flops, n_tokens):
+    n, d = calc.chinchilla_optimal(flops)
+    assert n == pytest.approx(n_params, rel=0.06)
+    assert d == pytest.approx(n_tokens, rel=0.08)
+    assert calc.training_flops(n, d) == pytest.approx(flops, rel=1e-9)
+
+
+def test_table_3_is_about_20_tokens_per_param():
+    ratios = [calc.tokens_per_param(n, d) for n, _, d in CHINCHILLA_TABLE_3]
+    assert min(ratios) == pytest.approx(20, rel=0.01) and max(ratios) < 22.5
+
+
+def test_training_memory_is_16_bytes_per_param():
+    # ZeRO (Rajbhandari et al. 2019) section 3.1: a 7.5B model needs 120 GB of model states.
+    assert calc.training_memory_bytes(7.5e9) == 120e9
+    assert calc.training_memory_bytes(1e9, bytes_per_param=2) == 2e9
+
+
+def test_training_time():
+    # 3.14e23 FLOPs on 1,000 GPUs of 1e15 FLOP/s at 40% utilisation: 785,000 s (~9 days)
+    seconds = calc.training_time_s(3.14e23, 1e15, n_gpus=1000, mfu=0.4)
+    assert seconds == pytest.approx(3.14e23 / 4e17)
+    with pytest.raises(TechpmError, match="mfu"):
+        calc.training_time_s(1e20, 1e15, mfu=1.5)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: calc.training_flops(-1, 1e9), "n_params"),
+    (lambda: calc.training_flops(1e9, 0), "n_tokens"),
+    (lambda: calc.chinchilla_optimal(0), "compute_flops"),
+    (lambda: calc.chinchilla_optimal("1e24"), "compute_flops"),
+    (lambda: calc.training_memory_bytes(float("inf")), "n_params"),
+    (lambda: calc.training_time_s(1e20, 0), "flops_per_s"),
+])
+def test_impossible_input_names_the_argument(call, name):
+    with pytest.raises(TechpmError, match=name):
+        call()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(1e15, 1e30), st.floats(1.01, 100))
+def test_more_compute_never_a_smaller_optimal_model(c, factor):
+    n1, d1 = calc.chinchilla_optimal(c)
+    n2, d2 = calc.chinchilla_optimal(c * factor)
+    assert n2 > n1 and d2 > d1
+    assert math.isclose(n2 / n1, math.sqrt(factor), rel_tol=1e-9)   # N and D each grow as sqrt(C)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(1e6, 1e13), st.floats(1e6, 1e15))
+def test_six_nd_is_symmetric_and_linear(n, d):
+    assert calc.training_flops(n, d) == pytest.approx(calc.training_flops(d, n))
+    assert calc.training_flops(2 * n, d) == pytest.approx(2 * calc.training_flops(n, d))
+    assert calc.training_memory_bytes(2 * n) >= calc.training_memory_bytes(n)
