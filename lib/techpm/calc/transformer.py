@@ -18,7 +18,8 @@ Biases and learned position embeddings are left out (modern models have neither;
 Sources: Vaswani et al. 2017, "Attention Is All You Need" (https://arxiv.org/abs/1706.03762);
 Kaplan et al. 2020, "Scaling Laws for Neural Language Models", Table 1 (https://arxiv.org/abs/2001.08361);
 Ainslie et al. 2023, "GQA" (https://arxiv.org/abs/2305.13245); Jiang et al. 2024, "Mixtral of Experts"
-(https://arxiv.org/abs/2401.04088); Austin et al. 2025, "How to Scale Your Model", Transformer math
+(https://arxiv.org/abs/2401.04088); Chowdhery et al. 2022, "PaLM", Appendix B
+(https://arxiv.org/abs/2204.02311); Austin et al. 2025, "How to Scale Your Model", Transformer math
 (https://jax-ml.github.io/scaling-book/transformers/).
 """
 
@@ -135,9 +136,11 @@ def attention_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> 
 
     ``4 * n_layers * context_tokens * n_heads * head_dim``: the scores q.K^T are ``context x head_dim``
     multiply-adds per query head (2 FLOPs each), and the weighted sum of V is as many again. Every query
-    head does this, so grouped-query attention saves memory, not attention FLOPs. Kaplan et al. 2020,
-    Table 1 write ``2 * n_layer * n_ctx * d_attn``: the same term averaged over a causal sequence, where
-    the mean token sees half the context. Here ``context_tokens`` is what the token actually sees.
+    head does this, so grouped-query attention saves memory, not attention FLOPs. This is PaLM's count
+    (Chowdhery et al. 2022, Appendix B: ``6N + 12 L H Q T`` training FLOPs per token, a third of it
+    forward; https://arxiv.org/abs/2204.02311). Kaplan et al. 2020, Table 1 list ``2 n_layer n_ctx
+    d_attn`` for this term, half as much. Either way it is small next to ``2N`` until the context nears
+    ``6 * d_model`` tokens (for a GPT-style layer of ``12 d_model**2`` weights). ``context_tokens`` is how many tokens this token sees.
     """
     c = _config(cfg)
     non_negative("context_tokens", context_tokens)

@@ -1,0 +1,133 @@
+"""Measure this machine: how fast it multiplies matrices, how fast it reads memory, and what that predicts.
+
+The roofline model (Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785) says
+a piece of work takes at least ``max(FLOPs / FLOP_per_s, bytes / bytes_per_s)``: it is limited either
+by arithmetic or by memory traffic. To predict how fast the NumPy mini-GPT decodes on *this* computer,
+we measure the two rates here, the same way a GPU datasheet states them for a GPU:
+
+* ``matmul_flops_per_s``: a square float32 matrix product ``A @ B`` (``2 n^3`` FLOPs), best of a few runs;
+* ``memory_bytes_per_s``: a vector-matrix product ``x @ W`` over a matrix bigger than the CPU caches,
+  which reads every byte of ``W`` once and does almost no arithmetic per byte: exactly what decoding
+  one token does with every weight matrix.
+
+Both use NumPy's BLAS with its default threads, like the mini-GPT. Each measurement takes well under
+0.1 s; numbers vary by a few percent from run to run (other programs, CPU frequency).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from techpm.calc import active_param_count, forward_flops_per_token, kv_cache_bytes
+from techpm.calc._validate import non_negative_int, positive, positive_int
+from techpm.tables import GPUSpec, ModelConfig
+
+__all__ = ["MachineSpec", "matmul_flops_per_s", "memory_bytes_per_s", "measure_machine",
+           "weight_bytes_read_per_token", "predict_token_time_s"]
+
+
+def _best_of(fn: Callable[[], object], repeats: int) -> float:
+    fn()  # warm up (first-touch page faults, BLAS thread start)
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def matmul_flops_per_s(n: int = 512, repeats: int = 5) -> float:
+    """FLOP/s of an ``n x n`` float32 matrix product: ``2 n^3`` FLOPs over the best wall time."""
+    import numpy as np
+
+    positive_int("n", n)
+    positive_int("repeats", repeats)
+    a = np.full((n, n), 0.5, dtype=np.float32)
+    b = np.full((n, n), 0.5, dtype=np.float32)
+    return 2.0 * n**3 / _best_of(lambda: a @ b, repeats)
+
+
+def memory_bytes_per_s(n_bytes: int = 64_000_000, repeats: int = 5) -> float:
+    """Bytes/s that a float32 vector-matrix product reads from a ``n_bytes`` matrix (default 64 MB).
+
+    Keep ``n_bytes`` above the CPU's last-level cache (32 MB or less on most laptops), or this measures
+    the cache instead of main memory.
+    """
+    import numpy as np
+
+    positive_int("n_bytes", n_bytes)
+    positive_int("repeats", repeats)
+    side = int((n_bytes / 4) ** 0.5)
+    w = np.full((side, side), 0.5, dtype=np.float32)
+    x = np.full(side, 0.5, dtype=np.float32)
+    return w.nbytes / _best_of(lambda: x @ w, repeats)
+
+
+@dataclass(frozen=True)
+class MachineSpec:
+    """This computer's measured rates: the CPU's own 'datasheet'."""
+
+    matmul_flops_per_s: float
+    memory_bytes_per_s: float
+    cpu_count: int = 1
+
+    @property
+    def ridge_flops_per_byte(self) -> float:
+        """Arithmetic intensity where compute and memory take equally long (the roofline's ridge)."""
+        return self.matmul_flops_per_s / self.memory_bytes_per_s
+
+    def as_gpu_spec(self) -> GPUSpec:
+        """The measurements as a ``GPUSpec``, so the serving calculators can be pointed at this CPU."""
+        try:
+            memory = float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+        except (ValueError, OSError, AttributeError):  # not on every platform
+            memory = 0.0
+        return GPUSpec(id="this-machine", name="this machine's CPU (measured, float32)", memory_bytes=memory,
+                       hbm_bytes_per_s=self.memory_bytes_per_s, bf16_flops_per_s=None,
+                       fp16_flops_per_s=self.matmul_flops_per_s, fp8_flops_per_s=None, int8_ops_per_s=None,
+                       source_url="https://github.com/techpm-course/techpm (techpm.measure)", as_of="")
+
+
+def measure_machine(matmul_n: int = 512, memory_bytes: int = 64_000_000, repeats: int = 5) -> MachineSpec:
+    """Measure matmul FLOP/s and memory bandwidth (about 0.1 s in all)."""
+    return MachineSpec(matmul_flops_per_s(matmul_n, repeats), memory_bytes_per_s(memory_bytes, repeats),
+                       os.cpu_count() or 1)
+
+
+def weight_bytes_read_per_token(cfg: ModelConfig, bytes_per_param: float = 2) -> float:
+    """Bytes of weights one decode step reads: every active weight once, except the input embedding.
+
+    The input embedding is a table lookup (one row per token); the unembedding is a full matrix
+    product. With tied embeddings the one shared matrix is read in full by the unembedding.
+    """
+    positive("bytes_per_param", bytes_per_param)
+    lookup_only = 0 if cfg.tied_embeddings else cfg.vocab_size * cfg.d_model
+    return (active_param_count(cfg) - lookup_only) * bytes_per_param
+
+
+def predict_token_time_s(cfg: ModelConfig, machine: MachineSpec, context_tokens: int, use_cache: bool = True,
+                         bytes_per_value: float = 4) -> float:
+    """Roofline prediction of the seconds to generate one token after ``context_tokens`` tokens.
+
+    With a KV cache: one token runs through the model, ``max(forward_flops_per_token / FLOP_per_s,
+    (weight bytes + KV-cache bytes) / bytes_per_s)``; for a small batch the memory side wins.
+    Without a cache: the whole sequence of ``context_tokens + 1`` tokens runs again, ``T`` times the
+    weight FLOPs plus attention over every earlier position, while the weights are still read once;
+    for more than a few tokens the compute side wins. ``bytes_per_value``: 4 for float32 (the mini-GPT).
+    """
+    non_negative_int("context_tokens", context_tokens)
+    positive("bytes_per_value", bytes_per_value)
+    weights = weight_bytes_read_per_token(cfg, bytes_per_value)
+    if use_cache:
+        flops = forward_flops_per_token(cfg, context_tokens + 1)
+        moved = weights + kv_cache_bytes(cfg, context_tokens + 1, bytes_per_value=bytes_per_value)
+    else:
+        n = context_tokens + 1
+        weight_flops = forward_flops_per_token(cfg, 0)
+        attention_flops = forward_flops_per_token(cfg, 1) - weight_flops  # per token per position seen
+        flops = n * weight_flops + attention_flops * n * (n + 1) / 2
+        moved = weights  # the weights are read once for the whole sequence
+    return max(flops / machine.matmul_flops_per_s, moved / machine.memory_bytes_per_s)
