@@ -93,3 +93,18 @@ def test_six_nd_is_symmetric_and_linear(n, d):
     assert calc.training_flops(n, d) == pytest.approx(calc.training_flops(d, n))
     assert calc.training_flops(2 * n, d) == pytest.approx(2 * calc.training_flops(n, d))
     assert calc.training_memory_bytes(2 * n) >= calc.training_memory_bytes(n)
+
+
+def test_published_runs_land_where_the_papers_say():
+    runs = {r.name: r for r in calc.PUBLISHED_TRAINING_RUNS}
+    # Llama 3 paper: 405B on 15.6T tokens with 3.8e25 FLOPs
+    llama = runs["Llama 3.1 405B"]
+    assert calc.training_flops(llama.n_params, llama.n_tokens) == pytest.approx(3.8e25, rel=0.01)
+    assert calc.tokens_per_param(runs["GPT-3"].n_params, runs["GPT-3"].n_tokens) < 2       # under-trained
+    assert calc.tokens_per_param(runs["Chinchilla"].n_params, runs["Chinchilla"].n_tokens) == 20
+    # Chinchilla: "the same compute budget as Gopher but with 70B parameters and 4x more data"
+    gopher, chin = runs["Gopher"], runs["Chinchilla"]
+    assert gopher.n_params / chin.n_params == 4 and chin.n_tokens / gopher.n_tokens > 4
+    for run in (gopher, chin):   # both near Gopher's budget in Table 3 (5.76e23), by 6ND
+        assert calc.training_flops(run.n_params, run.n_tokens) == pytest.approx(5.76e23, rel=0.15)
+    assert all(r.source_url.startswith("https://arxiv.org/abs/") for r in runs.values())

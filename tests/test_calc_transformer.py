@@ -177,3 +177,17 @@ def test_fewer_kv_heads_never_more_cache(cfg):
     mha = dataclasses.replace(cfg, n_kv_heads=cfg.n_heads)
     assert calc.kv_cache_bytes_per_token(cfg) <= calc.kv_cache_bytes_per_token(mha)
     assert calc.param_count(cfg) <= calc.param_count(mha)
+
+
+def test_model_memory_breakdown():
+    cfg = calc.get_model("llama-3.1-70b")
+    mem = calc.model_memory_bytes(cfg, context_tokens=8192, batch_size=4)
+    assert mem.weights == 2 * calc.param_count(cfg)
+    assert mem.weights == pytest.approx(141.1e9, rel=0.001)        # does not fit one 80 GB GPU
+    assert mem.kv_cache == calc.kv_cache_bytes(cfg, 8192, 4)
+    assert mem.total == mem.weights + mem.kv_cache
+    assert calc.model_memory_bytes(cfg, bytes_per_param=0.5).weights == pytest.approx(mem.weights / 4, rel=1e-6)
+    mixtral = calc.model_memory_bytes("mixtral-8x7b")
+    assert mixtral.weights == 2 * calc.param_count("mixtral-8x7b")   # every expert is resident
+    with pytest.raises(TechpmError, match="bytes_per_param"):
+        calc.model_memory_bytes(cfg, bytes_per_param=-1)

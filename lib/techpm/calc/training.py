@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from techpm.calc._validate import positive, probability
 
@@ -26,6 +27,8 @@ __all__ = [
     "tokens_per_param",
     "training_memory_bytes",
     "training_time_s",
+    "TrainingRun",
+    "PUBLISHED_TRAINING_RUNS",
 ]
 
 TRAINING_FLOPS_PER_PARAM_TOKEN = 6
@@ -38,6 +41,30 @@ a different ratio; 20 is the rule of thumb the field quotes."""
 
 ADAM_MIXED_PRECISION_BYTES_PER_PARAM = 16
 """2 (fp16 weights) + 2 (fp16 gradients) + 12 (fp32 weights, momentum, variance): ZeRO, section 3.1."""
+
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """A published pre-training run: parameters and training tokens, as the paper states them."""
+
+    name: str
+    n_params: float
+    n_tokens: float
+    source_url: str
+
+
+PUBLISHED_TRAINING_RUNS: tuple[TrainingRun, ...] = (
+    # Brown et al. 2020, Table 2.1 and Table D.1: 175B parameters, 300B tokens.
+    TrainingRun("GPT-3", 175e9, 300e9, "https://arxiv.org/abs/2005.14165"),
+    # Hoffmann et al. 2022, Table 1 (Gopher 280B / 300B tokens; MT-NLG 530B / 270B; Chinchilla 70B / 1.4T).
+    TrainingRun("Gopher", 280e9, 300e9, "https://arxiv.org/abs/2203.15556"),
+    TrainingRun("MT-NLG 530B", 530e9, 270e9, "https://arxiv.org/abs/2203.15556"),
+    TrainingRun("Chinchilla", 70e9, 1.4e12, "https://arxiv.org/abs/2203.15556"),
+    # Dubey et al. 2024, abstract and section 3.2.1: 405B parameters, 15.6T tokens, 3.8e25 FLOPs.
+    TrainingRun("Llama 3.1 405B", 405e9, 15.6e12, "https://arxiv.org/abs/2407.21783"),
+)
+"""Landmark runs for the scaling-law plots; each row cites the paper that states both numbers."""
 
 
 def training_flops(n_params: float, n_tokens: float) -> float:

@@ -42,6 +42,8 @@ __all__ = [
     "kv_cache_bytes",
     "attention_flops_per_token",
     "forward_flops_per_token",
+    "MemoryBreakdown",
+    "model_memory_bytes",
 ]
 
 
@@ -162,3 +164,41 @@ def forward_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> fl
     active_non_embedding = active_param_count(c) - b.embedding
     unembedding = c.d_model * c.vocab_size
     return 2.0 * (active_non_embedding + unembedding) + attention_flops_per_token(c, context_tokens)
+
+
+@dataclass(frozen=True)
+class MemoryBreakdown:
+    """Bytes a model needs in accelerator memory to serve: weights by component, plus the KV cache."""
+
+    embedding: int
+    attention: int
+    ffn: int            # all experts (an MoE must hold every expert, though few run per token)
+    other: int          # router and norms
+    kv_cache: int
+
+    @property
+    def weights(self) -> int:
+        return self.embedding + self.attention + self.ffn + self.other
+
+    @property
+    def total(self) -> int:
+        return self.weights + self.kv_cache
+
+
+def model_memory_bytes(cfg: ModelConfig | str, context_tokens: int = 0, batch_size: int = 1,
+                       bytes_per_param: float = 2, bytes_per_value: float = 2) -> MemoryBreakdown:
+    """Weights (``params * bytes_per_param``, by component) plus the KV cache for ``batch_size``
+    sequences of ``context_tokens``. Activations and framework overhead (a few GB) are left out.
+
+    Llama 3.1 70B in bf16: 141 GB of weights, so it does not fit one 80 GB H100 before any KV cache.
+    """
+    c = _config(cfg)
+    positive("bytes_per_param", bytes_per_param)
+    b = param_breakdown(c)
+
+    def size(n: int) -> int:
+        return math.ceil(n * bytes_per_param)
+
+    return MemoryBreakdown(embedding=size(b.embedding), attention=size(b.attention), ffn=size(b.ffn),
+                           other=size(b.router + b.norms),
+                           kv_cache=kv_cache_bytes(c, context_tokens, batch_size, bytes_per_value))
