@@ -108,3 +108,9 @@ def test_published_runs_land_where_the_papers_say():
     for run in (gopher, chin):   # both near Gopher's budget in Table 3 (5.76e23), by 6ND
         assert calc.training_flops(run.n_params, run.n_tokens) == pytest.approx(5.76e23, rel=0.15)
     assert all(r.source_url.startswith("https://arxiv.org/abs/") for r in runs.values())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(1e18, 1e28), st.floats(1e6, 1e13))
+def test_tokens_for_compute_inverts_six_nd(c, n):
+    assert calc.training_flops(n, calc.tokens_for_compute(c, n)) == pytest.approx(c, rel=1e-9)

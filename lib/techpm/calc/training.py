@@ -25,6 +25,7 @@ __all__ = [
     "training_flops",
     "chinchilla_optimal",
     "tokens_per_param",
+    "tokens_for_compute",
     "training_memory_bytes",
     "training_time_s",
     "TrainingRun",
@@ -97,6 +98,13 @@ def tokens_per_param(n_params: float, n_tokens: float) -> float:
     positive("n_params", n_params)
     positive("n_tokens", n_tokens)
     return n_tokens / n_params
+
+
+def tokens_for_compute(compute_flops: float, n_params: float) -> float:
+    """Training tokens that a budget of ``compute_flops`` buys for a model of ``n_params``: ``C / (6N)``."""
+    positive("compute_flops", compute_flops)
+    positive("n_params", n_params)
+    return compute_flops / (TRAINING_FLOPS_PER_PARAM_TOKEN * n_params)
 
 
 def training_memory_bytes(n_params: float,
