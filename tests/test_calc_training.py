@@ -107,10 +107,17 @@ def test_published_runs_land_where_the_papers_say():
     assert gopher.n_params / chin.n_params == 4 and chin.n_tokens / gopher.n_tokens > 4
     for run in (gopher, chin):   # both near Gopher's budget in Table 3 (5.76e23), by 6ND
         assert calc.training_flops(run.n_params, run.n_tokens) == pytest.approx(5.76e23, rel=0.15)
-    assert all(r.source_url.startswith("https://arxiv.org/abs/") for r in runs.values())
+    assert all(r.source_url.startswith("https://") for r in runs.values())
+    assert calc.tokens_per_param(runs["Llama 3 8B"].n_params, runs["Llama 3 8B"].n_tokens) > 1800
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.floats(1e18, 1e28), st.floats(1e6, 1e13))
 def test_tokens_for_compute_inverts_six_nd(c, n):
     assert calc.training_flops(n, calc.tokens_for_compute(c, n)) == pytest.approx(c, rel=1e-9)
+
+
+def test_forward_flops_is_a_third_of_training():
+    assert calc.forward_flops(70e9, 1e12) * 3 == pytest.approx(calc.training_flops(70e9, 1e12))
+    with pytest.raises(TechpmError, match="n_tokens"):
+        calc.forward_flops(1e9, -5)

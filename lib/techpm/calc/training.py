@@ -26,6 +26,7 @@ __all__ = [
     "chinchilla_optimal",
     "tokens_per_param",
     "tokens_for_compute",
+    "forward_flops",
     "training_memory_bytes",
     "training_time_s",
     "TrainingRun",
@@ -62,6 +63,8 @@ PUBLISHED_TRAINING_RUNS: tuple[TrainingRun, ...] = (
     TrainingRun("Gopher", 280e9, 300e9, "https://arxiv.org/abs/2203.15556"),
     TrainingRun("MT-NLG 530B", 530e9, 270e9, "https://arxiv.org/abs/2203.15556"),
     TrainingRun("Chinchilla", 70e9, 1.4e12, "https://arxiv.org/abs/2203.15556"),
+    # Meta, "Introducing Meta Llama 3" (2024-04-18): 8B and 70B, "pretrained on over 15T tokens".
+    TrainingRun("Llama 3 8B", 8e9, 15e12, "https://ai.meta.com/blog/meta-llama-3/"),
     # Dubey et al. 2024, abstract and section 3.2.1: 405B parameters, 15.6T tokens, 3.8e25 FLOPs.
     TrainingRun("Llama 3.1 405B", 405e9, 15.6e12, "https://arxiv.org/abs/2407.21783"),
 )
@@ -98,6 +101,17 @@ def tokens_per_param(n_params: float, n_tokens: float) -> float:
     positive("n_params", n_params)
     positive("n_tokens", n_tokens)
     return n_tokens / n_params
+
+
+def forward_flops(n_params: float, n_tokens: float) -> float:
+    """FLOPs to run ``n_tokens`` through a dense model's forward pass: ``2 * n_params * n_tokens``.
+
+    The serving-side twin of ``training_flops`` (Kaplan et al. 2020, eq. 2.2: ``C_forward ~ 2N`` per
+    token, attention aside). For a model's exact per-token count, see ``forward_flops_per_token``.
+    """
+    positive("n_params", n_params)
+    positive("n_tokens", n_tokens)
+    return 2.0 * n_params * n_tokens
 
 
 def tokens_for_compute(compute_flops: float, n_params: float) -> float:
