@@ -26,7 +26,7 @@ from techpm.calc._validate import non_negative_int, positive, positive_int
 from techpm.tables import GPUSpec, ModelConfig
 
 __all__ = ["MachineSpec", "matmul_flops_per_s", "memory_bytes_per_s", "measure_machine",
-           "weight_bytes_read_per_token", "predict_token_time_s"]
+           "weight_bytes_read_per_token", "predict_token_time_s", "DecodeTiming", "decode_comparison"]
 
 
 def _best_of(fn: Callable[[], object], repeats: int) -> float:
@@ -131,3 +131,37 @@ def predict_token_time_s(cfg: ModelConfig, machine: MachineSpec, context_tokens:
         flops = n * weight_flops + attention_flops * n * (n + 1) / 2
         moved = weights  # the weights are read once for the whole sequence
     return max(flops / machine.matmul_flops_per_s, moved / machine.memory_bytes_per_s)
+
+
+@dataclass(frozen=True)
+class DecodeTiming:
+    """One measured decode speed next to the roofline's prediction for this machine."""
+
+    context_tokens: int
+    use_cache: bool
+    measured_s: float
+    predicted_s: float
+
+    @property
+    def ratio(self) -> float:
+        """measured / predicted: 1 means the roofline explains all the time; above 1, overheads."""
+        return self.measured_s / self.predicted_s
+
+
+def decode_comparison(gpt: object, machine: MachineSpec, contexts: tuple[int, ...] = (32, 128),
+                      n_new: int = 4, repeats: int = 2) -> list[DecodeTiming]:
+    """Time the mini-GPT's decoding with and without its KV cache at each context length, and predict it.
+
+    ``gpt`` is a ``techpm.minigpt.MiniGPT``. Takes about ``repeats * n_new`` tokens per setting; without
+    the cache each token re-runs the whole context, so keep contexts and ``n_new`` small.
+    """
+    from techpm.minigpt import BYTES_PER_VALUE, time_generate
+
+    cfg = gpt.config.model_config()  # type: ignore[attr-defined]
+    rows = []
+    for use_cache in (True, False):
+        for context in contexts:
+            measured = time_generate(gpt, context, n_new, use_cache, repeats)  # type: ignore[arg-type]
+            predicted = predict_token_time_s(cfg, machine, context + n_new // 2, use_cache, BYTES_PER_VALUE)
+            rows.append(DecodeTiming(context, use_cache, measured, predicted))
+    return rows
