@@ -1,23 +1,150 @@
 """The framework generator: a six-section answer to a technical AI product question.
 
     answer = techpm.generate("Design a RAG system for a law firm's contracts")
+    answer.markdown, answer.sections, answer.backend, answer.model, answer.citations,
+    answer.usage, answer.cost_usd, answer.notice
 
-Backends: ``"claude"`` (the Anthropic API: web research, the course's calculators as tools) and
-``"offline"`` (deterministic templates filled by the calculators). ``"auto"`` uses Claude when a key is
-found and ``techpm.configure(offline=True)`` was not set, and falls back to the offline answer, with a
-one-line notice of why, on any API failure. Heavy modules (the SDK) load only when Claude is used.
+Backends: ``"claude"`` (the Anthropic API: web research, the course's calculators as tools; see
+``claude.py``) and ``"offline"`` (deterministic templates filled by the calculators; ``offline.py``).
+``"auto"`` uses Claude when an API key is found and ``techpm.configure(offline=True)`` was not set.
+Whatever goes wrong on the way to Claude (no key, no network, a rejected key, a refused cost, an API
+error) the result is the offline answer with a one-line ``notice`` saying why: a notebook never stops
+on a traceback. Claude's answers are cached on disk (``cache.py``), so re-running a notebook costs
+nothing. Heavy modules (the SDK) load only when Claude is used.
 """
 
 from __future__ import annotations
 
-from techpm.generator.answer import Answer, Citation, Section, Usage
+import logging
 
-__all__ = ["Answer", "Citation", "Section", "Usage", "generate"]
+from techpm.generator.answer import Answer, Citation, LiveDisplay, Section, Usage
+
+__all__ = ["BACKENDS", "Answer", "Citation", "Section", "Usage", "generate", "generate_many"]
+
+BACKENDS = ("auto", "claude", "offline")
+log = logging.getLogger(__name__)
+
+
+def _check_question(question: object) -> str:
+    from techpm.errors import TechpmError
+
+    if not isinstance(question, str) or not question.strip():
+        raise TechpmError(f"question must be a non-empty string, got {question!r}.")
+    return question.strip()
+
+
+def _check_backend(backend: object) -> str:
+    from techpm.errors import TechpmError, did_you_mean
+
+    if backend not in BACKENDS:
+        raise TechpmError(f"backend={backend!r} is not a backend;{did_you_mean(str(backend), BACKENDS)} "
+                          f"choose one of {', '.join(BACKENDS)}.")
+    return str(backend)
+
+
+def _check_cost(max_cost_usd: float | None) -> float | None:
+    from techpm.config import SETTINGS
+    from techpm.errors import TechpmError
+
+    value = SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+        raise TechpmError(f"max_cost_usd must be a number of dollars >= 0 (or None for no cap), got {value!r}.")
+    return None if value is None else float(value)
+
+
+def offline_answer(question: str, notice: str | None = None) -> Answer:
+    """The offline generator's answer, with ``notice`` (why it is not Claude's) when given."""
+    from techpm.generator import offline
+
+    answer = offline.answer(question)
+    if notice:
+        answer.notice = notice
+    return answer
+
+
+def why_offline(backend: str) -> str | None:
+    """Why ``backend`` resolves to the offline generator right now: None when Claude can be called, ''
+    when the offline generator was asked for (no notice needed), else the one-line reason."""
+    from techpm.config import SETTINGS
+    from techpm.keys import ENV_VAR, find_api_key
+
+    if backend == "offline":
+        return ""
+    if SETTINGS.offline:
+        return "Offline mode is on (techpm.configure(offline=True) or OFFLINE=True): this is the offline generator's answer."
+    if not find_api_key().present:
+        return (f"No Anthropic API key found (set {ENV_VAR} or a Colab secret to use Claude): "
+                "this is the offline generator's answer.")
+    return None
 
 
 def generate(question: str, *, backend: str = "auto", model: str | None = None,
              max_cost_usd: float | None = None, stream: bool = True) -> Answer:
-    """The six-section answer to ``question`` (placeholder dispatch; see the full version below)."""
-    from techpm.generator import offline
+    """The six-section answer to ``question``.
 
-    return offline.answer(question)
+    backend: "auto" (Claude with a key, else offline), "claude" or "offline".
+    model: the Claude model id (default ``techpm.config.SETTINGS.claude_model``).
+    max_cost_usd: refuse a Claude call whose estimated cost is above this (default
+        ``SETTINGS.max_cost_usd``; None in both for no cap). Nothing is sent when it is refused.
+    stream: show the answer as it is written (Markdown in a notebook, text in a terminal), then the
+        finished answer with its sources and its backend, model, tokens and cost. False shows nothing.
+    """
+    from techpm.config import SETTINGS
+    from techpm.tables import get_api_price
+
+    question = _check_question(question)
+    backend = _check_backend(backend)
+    cap = _check_cost(max_cost_usd)
+    model = model or SETTINGS.claude_model
+    display = LiveDisplay(enabled=stream)
+    reason = why_offline(backend)
+    if reason is not None:
+        answer = offline_answer(question, reason or None)
+        display.finish(answer)
+        return answer
+    get_api_price(model)  # an unknown model id fails here, with a suggestion
+    answer = _claude_or_offline(question, model, cap, display, stream)
+    display.finish(answer)
+    return answer
+
+
+def _claude_or_offline(question: str, model: str, cap: float | None, display: LiveDisplay, stream: bool) -> Answer:
+    from techpm.generator import cache
+    from techpm.generator.prompts import PROMPT_VERSION
+    from techpm.keys import find_api_key, redact
+
+    key = cache.cache_key(question, "claude", model, PROMPT_VERSION)
+    cached = cache.load(key)
+    if cached is not None:
+        return cached
+    try:
+        from techpm.generator import claude
+
+        answer = claude.generate(question, model=model, max_cost_usd=cap, display=display, stream=stream)
+    except Exception as exc:  # any failure on the way to Claude becomes the offline answer
+        from techpm.generator.claude import ClaudeError
+
+        if isinstance(exc, ClaudeError):
+            reason = str(exc)
+        else:  # not expected: keep the notebook running, and say what happened in one line
+            reason = redact(f"The call to Claude failed unexpectedly ({type(exc).__name__}: {exc}).",
+                            find_api_key().key)
+            log.warning("%s", reason)
+        return offline_answer(question, f"{reason} Showing the offline generator's answer instead.")
+    cache.store(key, answer)
+    return answer
+
+
+def generate_many(questions: list[str], *, model: str | None = None, max_cost_usd: float | None = None,
+                  poll_interval_s: float = 30.0, progress: bool = True, web_search: bool = True) -> list[Answer]:
+    """Answer many questions through the Message Batches API (half the token price), filling the cache.
+
+    For instructors preparing a workshop's worked examples: questions already cached are not sent again;
+    the rest go in one batch whose estimated cost must be within ``max_cost_usd`` (default
+    ``SETTINGS.max_cost_usd``); a progress bar shows while the batch is polled every ``poll_interval_s``.
+    Answers come back in the order of ``questions``; a question that could not be answered by Claude
+    gets the offline answer with a notice, as in ``generate``."""
+    from techpm.generator import batch
+
+    return batch.generate_many(questions, model=model, max_cost_usd=max_cost_usd,
+                               poll_interval_s=poll_interval_s, progress=progress, web_search=web_search)

@@ -84,6 +84,8 @@ class Answer:
     usage: Usage = field(default_factory=Usage)
     cost_usd: float = 0.0
     notice: str | None = None
+    tools_used: list[str] = field(default_factory=list)  # calculators Claude called, in order
+    estimated_cost_usd: float | None = None  # the estimate made before the first paid request
     cached: bool = False
 
     # --- rendering -------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ class Answer:
             if citation.url in seen:
                 continue
             seen.add(citation.url)
-            items.append(f"- {citation.link()}")
+            items.append(f"{len(items) + 1}. {citation.link()}")
         return "## Sources\n\n" + "\n".join(items) + "\n"
 
     def footer(self) -> str:
@@ -113,6 +115,12 @@ class Answer:
         else:
             what = (f"Backend: Claude · model {self.model} · {self.usage.describe()} · "
                     f"cost ${self.cost_usd:.4f}")
+            if self.estimated_cost_usd is not None:
+                what += f" (estimated at most ${self.estimated_cost_usd:.4f} before the call)"
+            if self.tools_used:
+                counts = {name: self.tools_used.count(name) for name in dict.fromkeys(self.tools_used)}
+                what += " · calculators: " + ", ".join(
+                    f"{name}" + (f" x{n}" if n > 1 else "") for name, n in counts.items())
         if self.cached:
             what += " · from the disk cache (this re-run cost nothing)"
         return f"---\n*{what}*\n"
@@ -150,6 +158,8 @@ class Answer:
             usage=Usage(**data.get("usage", {})),
             cost_usd=float(data.get("cost_usd", 0.0)),
             notice=data.get("notice"),
+            tools_used=list(data.get("tools_used", [])),
+            estimated_cost_usd=data.get("estimated_cost_usd"),
         )
 
 
@@ -180,9 +190,20 @@ class LiveDisplay:
         self._shown = markdown
 
     def finish(self, answer: Answer) -> None:
-        self.update(answer.markdown)
-        if self.enabled and not self._notebook:
-            print()
+        """Show the finished answer: in a notebook it replaces the live text; in a terminal, where the
+        Claude text has streamed already, only what the end adds (notice, sources, footer) is printed."""
+        if not self.enabled:
+            return
+        if self._notebook:
+            self.update(answer.markdown)
+            return
+        if self._shown and answer.backend == "claude" and not answer.cached:
+            tail = [f"> {answer.notice}\n" if answer.notice else "", answer.sources_markdown(), answer.footer()]
+            print("\n\n" + "\n".join(part for part in tail if part), end="")
+        else:
+            print(("\n\n" if self._shown else "") + answer.markdown, end="")
+        print(flush=True)
+        self._shown = answer.markdown
 
 
 def _in_notebook() -> bool:

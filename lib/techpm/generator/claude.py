@@ -1,0 +1,505 @@
+"""The Claude backend: the six-section answer from the Anthropic API, researched, computed and costed.
+
+One answer is a short conversation with the Messages API:
+
+1. the system prompt (the method, ``prompts.py``) marked for prompt caching, the question, and the tools:
+   Anthropic's server-side web search (at most ``WEB_SEARCH_MAX_USES`` searches) and the course's
+   calculators (``tools.py``);
+2. before the first paid request, its cost is estimated (``messages.count_tokens`` for the input, plus
+   ``max_tokens`` of output and the search fees) and refused above ``max_cost_usd``;
+3. while Claude answers, the text streams to the screen; when it stops to call a calculator the tool
+   runs here and its result goes back (at most ``MAX_TOOL_ROUNDS`` rounds);
+4. every response's ``usage`` (cache writes and reads included) is priced with ``techpm.calc.api_cost_usd``.
+
+Failures become one clear sentence (``ClaudeError``): a missing or rejected key, rate limits and
+overload after the SDK's own retries with backoff (which honour ``retry-after``), no network. An account
+without web search gets the answer without research. The API key goes to the SDK and nowhere else:
+every message that leaves this module passes through ``techpm.keys.redact``.
+
+``ask`` and ``judge`` are small general helpers other lessons use with the same key handling and errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from techpm.errors import TechpmError
+from techpm.generator.answer import Answer, Citation, LiveDisplay, Section, Usage
+
+log = logging.getLogger(__name__)
+
+#: Web search tool versions to offer, newest first (``anthropic.types.WebSearchTool*Param``); an account
+#: or model that refuses one gets the next, then none. https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool
+WEB_SEARCH_TOOL_TYPES = ("web_search_20260318", "web_search_20250305")
+#: The method asks for "about five to ten searches" before answering.
+WEB_SEARCH_MAX_USES = 8
+#: Web search is billed per search on top of tokens: $10 per 1,000 searches.
+#: Source: https://platform.claude.com/docs/en/agents-and-tools/tool-use/web-search-tool (Pricing), read 2026-11-29.
+WEB_SEARCH_USD_PER_SEARCH = 10.0 / 1000
+#: Rounds of calculator calls before Claude must write the answer without more tools.
+MAX_TOOL_ROUNDS = 6
+#: Room for a ~2,500-word answer (about 1.3 tokens per English word) plus tool calls.
+ANSWER_MAX_TOKENS = 8_000
+#: Retries the SDK makes itself on 408/409/429/5xx (529 overloaded included), with exponential backoff
+#: from 0.5 s capped at 8 s, or the wait the server names in ``retry-after``.
+MAX_RETRIES = 4
+TIMEOUT_S = 300.0
+
+
+class ClaudeError(RuntimeError):
+    """Claude could not answer; the message is one plain sentence, with no key in it."""
+
+
+class CostLimitError(ClaudeError):
+    """The estimated cost of a call is above ``max_cost_usd``: nothing was sent."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Key, client, errors
+# --------------------------------------------------------------------------------------------------
+
+def _key() -> str:
+    from techpm.keys import ENV_VAR, find_api_key
+
+    info = find_api_key()
+    if not info.present:
+        raise ClaudeError(f"No Anthropic API key found: set {ENV_VAR}, add it as a Colab secret, or run "
+                          "techpm.keys.prompt_for_api_key().")
+    return info.key or ""
+
+
+def client(*, max_retries: int = MAX_RETRIES, timeout_s: float = TIMEOUT_S) -> Any:
+    """An ``anthropic.Anthropic`` client with the course's key (``ANTHROPIC_BASE_URL`` is honoured)."""
+    import anthropic
+
+    return anthropic.Anthropic(api_key=_key(), max_retries=max_retries, timeout=timeout_s)
+
+
+def _api_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error")
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return str(getattr(exc, "message", "") or exc)
+
+
+def explain(exc: BaseException, max_retries: int = MAX_RETRIES) -> str:
+    """One plain sentence for an SDK error, with any key redacted."""
+    import anthropic
+
+    from techpm.keys import ENV_VAR, find_api_key, redact
+
+    detail = _api_message(exc)
+    if isinstance(exc, anthropic.AuthenticationError):
+        text = (f"The Anthropic API rejected the key (401 authentication error): check {ENV_VAR} "
+                "(a key from console.anthropic.com, starting 'sk-ant-').")
+    elif isinstance(exc, anthropic.PermissionDeniedError):
+        text = f"The key is not allowed to make this request (403 permission error: {detail})."
+    elif isinstance(exc, anthropic.RateLimitError):
+        text = (f"Rate limited by the Anthropic API (429) after {max_retries} retries with backoff: "
+                "wait a minute and try again, or use techpm.generate_many for many questions.")
+    elif isinstance(exc, anthropic.OverloadedError) or getattr(exc, "status_code", None) == 529:
+        text = f"The Anthropic API is overloaded (529) after {max_retries} retries with backoff: try again later."
+    elif isinstance(exc, anthropic.NotFoundError):
+        text = f"The Anthropic API did not find what was asked for (404: {detail}); is the model id right?"
+    elif isinstance(exc, anthropic.BadRequestError):
+        text = f"The Anthropic API refused the request (400: {detail})."
+    elif isinstance(exc, anthropic.APITimeoutError):
+        text = "The request to the Anthropic API timed out."
+    elif isinstance(exc, anthropic.APIConnectionError):
+        text = "Could not reach the Anthropic API (no network connection?)."
+    elif isinstance(exc, anthropic.APIStatusError):
+        text = f"The Anthropic API answered with an error ({exc.status_code}: {detail})."
+    else:
+        text = f"The call to Claude failed ({type(exc).__name__}: {detail})."
+    return redact(text, find_api_key().key)
+
+
+def _call(function: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """Run one SDK call, turning its errors into a ``ClaudeError`` with a plain, redacted message."""
+    import anthropic
+
+    try:
+        return function(**kwargs)
+    except anthropic.AnthropicError as exc:
+        raise ClaudeError(explain(exc)) from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Usage and cost
+# --------------------------------------------------------------------------------------------------
+
+def usage_of(api_usage: Any) -> Usage:
+    """The course's ``Usage`` from an SDK ``usage`` object (None counts as 0)."""
+    server = getattr(api_usage, "server_tool_use", None)
+    return Usage(
+        input_tokens=int(getattr(api_usage, "input_tokens", 0) or 0),
+        output_tokens=int(getattr(api_usage, "output_tokens", 0) or 0),
+        cache_creation_input_tokens=int(getattr(api_usage, "cache_creation_input_tokens", 0) or 0),
+        cache_read_input_tokens=int(getattr(api_usage, "cache_read_input_tokens", 0) or 0),
+        web_search_requests=int(getattr(server, "web_search_requests", 0) or 0) if server else 0,
+    )
+
+
+def request_cost_usd(model: str, usage: Usage, *, batch: bool = False) -> float:
+    """Dollars for one request's ``usage``: tokens at the tabled price (cache writes and reads at their
+    own rates; the long-context tier where the table has one) plus the web search fee."""
+    from techpm.calc import api_cost_usd
+
+    args = (model, usage.input_tokens, usage.output_tokens, usage.cache_creation_input_tokens,
+            usage.cache_read_input_tokens, batch)
+    try:
+        tokens_usd = api_cost_usd(*args, requests=1)
+    except TypeError:  # an api_cost_usd without per-request tiers
+        tokens_usd = api_cost_usd(*args)
+    return tokens_usd + usage.web_search_requests * WEB_SEARCH_USD_PER_SEARCH
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The most the first request can cost: counted input, ``max_tokens`` of output, every search."""
+
+    model: str
+    input_tokens: int
+    max_output_tokens: int
+    max_searches: int
+    usd: float
+
+    def describe(self) -> str:
+        searches = f" + up to {self.max_searches} web searches" if self.max_searches else ""
+        return (f"estimated at most ${self.usd:.4f} for the first request ({self.input_tokens:,} input tokens "
+                f"counted + up to {self.max_output_tokens:,} output tokens{searches} on {self.model})")
+
+
+def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
+             max_tokens: int, batch: bool = False, requests: int = 1) -> Estimate:
+    """Count the input tokens with ``messages.count_tokens`` and price the worst case of the reply."""
+    kwargs: dict[str, Any] = {"model": model, "messages": messages}
+    if system:
+        kwargs["system"] = system
+    counted_tools = [t for t in tools if not str(t.get("type", "")).startswith("web_search")]
+    if counted_tools:
+        kwargs["tools"] = counted_tools
+    counted = _call(cl.messages.count_tokens, **kwargs)
+    searches = sum(int(t.get("max_uses") or 0) for t in tools if str(t.get("type", "")).startswith("web_search"))
+    per_request = request_cost_usd(model, Usage(input_tokens=counted.input_tokens, output_tokens=max_tokens,
+                                                web_search_requests=searches), batch=batch)
+    return Estimate(model, counted.input_tokens * requests, max_tokens * requests, searches * requests,
+                    per_request * requests)
+
+
+def check_budget(est: Estimate, max_cost_usd: float | None) -> None:
+    if max_cost_usd is not None and est.usd > max_cost_usd:
+        raise CostLimitError(
+            f"Refused before sending: the call is {est.describe()}, above max_cost_usd=${max_cost_usd:.2f}. "
+            "Raise the cap (max_cost_usd=... or techpm.configure(max_cost_usd=...)), choose a cheaper "
+            "model, or use backend='offline'.")
+
+
+# --------------------------------------------------------------------------------------------------
+# The transcript: text, citations as numbered links, sections
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Transcript:
+    """What Claude wrote, as Markdown: text in order, each web citation as a numbered link after the
+    passage it supports, the sources in order of first use."""
+
+    text: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    document_citations: list[dict[str, Any]] = field(default_factory=list)
+    _pending: list[int] = field(default_factory=list)
+
+    def add_text(self, text: str) -> None:
+        self.text += text
+
+    def add_citation(self, citation: Any) -> None:
+        url = getattr(citation, "url", None)
+        if not url:  # a document citation (RAG): kept as the API gave it (cited text, document, location)
+            data = citation.to_dict() if hasattr(citation, "to_dict") else dict(citation)
+            if data not in self.document_citations:
+                self.document_citations.append(data)
+            return
+        title = getattr(citation, "title", None) or url
+        numbers = {c.url: i for i, c in enumerate(self.citations, 1)}
+        if url not in numbers:
+            self.citations.append(Citation(title=title, url=url))
+            numbers[url] = len(self.citations)
+        if numbers[url] not in self._pending:
+            self._pending.append(numbers[url])
+
+    def end_block(self) -> None:
+        if self._pending:
+            self.text += "".join(f" [[{n}]]({self.citations[n - 1].url})" for n in self._pending)
+            self._pending.clear()
+
+    def add_message(self, message: Any) -> None:
+        """Add a whole (non-streamed) response's text blocks."""
+        for block in message.content:
+            if getattr(block, "type", "") == "text":
+                self.add_text(block.text)
+                for citation in block.citations or []:
+                    self.add_citation(citation)
+                self.end_block()
+
+
+_HEADING = re.compile(r"^#{1,3}[ \t]*(?:Section[ \t]+)?([1-6])[.:)]?[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def split_sections(text: str) -> list[Section]:
+    """The six sections from Markdown that uses '## N. Title' headings (text before the first is dropped).
+    A section Claude did not write is kept, saying so, so the answer always has all six in order."""
+    from techpm.generator.method import SECTIONS
+
+    found: dict[int, Section] = {}
+    matches = list(_HEADING.finditer(text))
+    for i, match in enumerate(matches):
+        number = int(match.group(1))
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        body = text[match.end():end].strip()
+        if number in found:  # a repeated number continues the section
+            found[number].markdown += "\n\n" + body
+        else:
+            found[number] = Section(number, match.group(2).strip(), body)
+    return [found.get(s.number) or Section(s.number, s.title, "*(Claude did not write this section.)*")
+            for s in SECTIONS]
+
+
+# --------------------------------------------------------------------------------------------------
+# The conversation: streaming, web search fallback, the tool-use loop
+# --------------------------------------------------------------------------------------------------
+
+def web_search_tool(tool_type: str = WEB_SEARCH_TOOL_TYPES[0], max_uses: int = WEB_SEARCH_MAX_USES) -> dict[str, Any]:
+    return {"type": tool_type, "name": "web_search", "max_uses": max_uses}
+
+
+def _is_tool_refusal(exc: BaseException) -> bool:
+    """Is this error the API refusing the web search tool (not offered to this account or model)?"""
+    import anthropic
+
+    if isinstance(exc, anthropic.PermissionDeniedError):
+        return True
+    if isinstance(exc, anthropic.BadRequestError):
+        detail = _api_message(exc).lower()
+        return "web_search" in detail or "tool" in detail
+    return False
+
+
+@dataclass
+class Conversation:
+    """The state of one answer's conversation with the API."""
+
+    model: str
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float = 0.0
+    requests: int = 0
+    tools_used: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    transcript: Transcript = field(default_factory=Transcript)
+    stop_reason: str | None = None
+    content: list[Any] = field(default_factory=list, repr=False)  # the last response's blocks
+
+
+def _send(cl: Any, kwargs: dict[str, Any], conv: Conversation, stream: bool,
+          on_progress: Callable[[], None] | None) -> Any:
+    """One request; streamed text and citations go into the transcript as they arrive."""
+    if not stream:
+        message = cl.messages.create(**kwargs)
+        conv.transcript.add_message(message)
+        return message
+    with cl.messages.stream(**kwargs) as events:
+        for event in events:
+            if event.type == "text":
+                conv.transcript.add_text(event.text)
+                if on_progress:
+                    on_progress()
+            elif event.type == "citation":
+                conv.transcript.add_citation(event.citation)
+            elif event.type == "content_block_stop":
+                conv.transcript.end_block()
+        return events.get_final_message()
+
+
+def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]], max_tokens: int,
+             tools: list[dict[str, Any]] | None = None, run_tool: Callable[[str, Any], tuple[str, bool]] | None = None,
+             max_rounds: int = MAX_TOOL_ROUNDS, stream: bool = False, max_cost_usd: float | None = None,
+             on_progress: Callable[[], None] | None = None, extra: dict[str, Any] | None = None,
+             conv: Conversation | None = None) -> Conversation:
+    """Talk to the API until Claude ends its turn: run client tools (``run_tool``) for ``tool_use``
+    stops, continue ``pause_turn`` stops (long server-side searches), at most ``max_rounds`` rounds.
+    A web search tool the API refuses is replaced by the next version, then dropped (noted)."""
+    import anthropic
+
+    conv = conv or Conversation(model=model)
+    tools = list(tools or [])
+    messages = list(messages)
+    for round_number in range(max_rounds + 1):
+        kwargs: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages, **(extra or {})}
+        if system:
+            kwargs["system"] = system
+        if tools:
+            kwargs["tools"] = tools
+            if round_number == max_rounds:  # last round: answer with what you have
+                kwargs["tool_choice"] = {"type": "none"}
+        while True:
+            try:
+                message = _send(cl, kwargs, conv, stream, on_progress)
+                break
+            except anthropic.AnthropicError as exc:
+                search = next((t for t in tools if str(t.get("type", "")).startswith("web_search")), None)
+                if search is None or conv.requests or not _is_tool_refusal(exc):
+                    raise ClaudeError(explain(exc)) from None
+                versions = list(WEB_SEARCH_TOOL_TYPES)
+                later = versions[versions.index(search["type"]) + 1:] if search["type"] in versions else []
+                tools = [t for t in tools if t is not search]
+                if later:
+                    tools.insert(0, {**search, "type": later[0]})
+                else:
+                    conv.notes.append("web search is not available to this key, so the answer is without "
+                                      "fresh research")
+                kwargs["tools"] = tools
+                if not tools:
+                    kwargs.pop("tools")
+                    kwargs.pop("tool_choice", None)
+        conv.requests += 1
+        usage = usage_of(message.usage)
+        conv.usage = conv.usage + usage
+        conv.cost_usd += request_cost_usd(model, usage)
+        conv.stop_reason = message.stop_reason
+        conv.content = list(message.content)
+        if message.stop_reason == "pause_turn":
+            messages = [*messages, {"role": "assistant", "content": message.content}]
+        elif message.stop_reason == "tool_use" and run_tool is not None:
+            results = []
+            for block in message.content:
+                if getattr(block, "type", "") == "tool_use":
+                    content, is_error = run_tool(block.name, block.input)
+                    conv.tools_used.append(block.name)
+                    results.append({"type": "tool_result", "tool_use_id": block.id, "content": content,
+                                    **({"is_error": True} if is_error else {})})
+            messages = [*messages, {"role": "assistant", "content": message.content},
+                        {"role": "user", "content": results}]
+        else:
+            return conv
+        if max_cost_usd is not None and conv.cost_usd >= max_cost_usd:
+            conv.notes.append(f"stopped after ${conv.cost_usd:.4f}, the max_cost_usd cap, before Claude finished")
+            return conv
+    return conv
+
+
+# --------------------------------------------------------------------------------------------------
+# The six-section answer
+# --------------------------------------------------------------------------------------------------
+
+def answer_request(question: str, model: str, *, web_search: bool = True,
+                   calculators: bool = True) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]]]:
+    """(system, messages, tools) for one question."""
+    from techpm.generator import prompts
+    from techpm.generator import tools as calc_tools
+
+    tools: list[dict[str, Any]] = []
+    if web_search:
+        tools.append(web_search_tool())
+    if calculators:
+        tools.extend(calc_tools.tool_definitions())
+    return prompts.system_blocks(), [prompts.user_message(question)], tools
+
+
+def answer_from(question: str, conv: Conversation, *, estimate_usd: float | None = None) -> Answer:
+    notice = None
+    if conv.notes:
+        notice = "Note: " + "; ".join(conv.notes) + "."
+    if conv.stop_reason == "max_tokens":
+        notice = (notice + " " if notice else "") + "The answer hit its length limit (max_tokens) and may end early."
+    return Answer(question=question, sections=split_sections(conv.transcript.text), backend="claude",
+                  model=conv.model, citations=list(conv.transcript.citations), usage=conv.usage,
+                  cost_usd=conv.cost_usd, notice=notice, tools_used=list(conv.tools_used),
+                  estimated_cost_usd=estimate_usd)
+
+
+def generate(question: str, *, model: str, max_cost_usd: float | None, display: LiveDisplay | None = None,
+             stream: bool = True, web_search: bool = True) -> Answer:
+    """The six-section answer from Claude. Raises ``ClaudeError`` (``CostLimitError`` before any paid
+    request when the estimate is above ``max_cost_usd``)."""
+    from techpm.generator import tools as calc_tools
+
+    cl = client()
+    system, messages, tools = answer_request(question, model, web_search=web_search)
+    est = estimate(cl, model=model, system=system, messages=messages, tools=tools, max_tokens=ANSWER_MAX_TOKENS)
+    check_budget(est, max_cost_usd)
+    header = Answer(question, [], "claude", model).header() + f"\n*Cost {est.describe()}.*\n\n"
+    if display is not None:
+        display.update(header)
+    conv = Conversation(model=model)
+    shown = {"at": 0.0, "sections": 0}
+
+    def on_progress() -> None:  # section by section, and at most twice a second within a section
+        if display is None:
+            return
+        sections = len(_HEADING.findall(conv.transcript.text))
+        now = time.monotonic()
+        if sections != shown["sections"] or now - shown["at"] > 0.5:
+            shown["at"], shown["sections"] = now, sections
+            display.update(header + conv.transcript.text)
+
+    registry = calc_tools.calculator_tools()
+    converse(cl, model=model, system=system, messages=messages, max_tokens=ANSWER_MAX_TOKENS, tools=tools,
+             run_tool=lambda name, args: calc_tools.run_tool(name, args, registry), stream=stream,
+             max_cost_usd=max_cost_usd, on_progress=on_progress, conv=conv)
+    return answer_from(question, conv, estimate_usd=est.usd)
+
+
+# --------------------------------------------------------------------------------------------------
+# General helpers for other lessons
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class AskResult:
+    """What ``ask`` returns: the reply's text (citations as numbered links), its sources, usage, cost."""
+
+    text: str
+    citations: list[Citation]
+    usage: Usage
+    cost_usd: float
+    model: str
+    stop_reason: str | None = None
+    tools_used: list[str] = field(default_factory=list)
+    document_citations: list[dict[str, Any]] = field(default_factory=list)
+    content: list[Any] = field(default_factory=list, repr=False)
+
+
+def ask(messages: str | Iterable[dict[str, Any]], *, system: str | list[dict[str, Any]] | None = None,
+        model: str | None = None, max_tokens: int = 1024, tools: list[dict[str, Any]] | None = None,
+        max_cost_usd: float | None = None) -> AskResult:
+    """Send ``messages`` to Claude and return its reply, with the course's key handling, retries and
+    plain error messages (``ClaudeError``). ``messages`` may be a string (one user turn). Calculator
+    tools among ``tools`` (``techpm.generator.tools.tool_definitions()``) are run in a bounded loop;
+    server tools (web search) run at Anthropic. The cost is estimated first and refused above
+    ``max_cost_usd`` (default: the session's ``techpm.config.SETTINGS.max_cost_usd``)."""
+    from techpm.config import SETTINGS
+    from techpm.generator import tools as calc_tools
+    from techpm.tables import get_api_price
+
+    model = model or SETTINGS.claude_model
+    get_api_price(model)  # an unknown model fails here, with a suggestion
+    if isinstance(messages, str):
+        messages = [{"role": "user", "content": messages}]
+    messages = list(messages)
+    if not messages:
+        raise TechpmError("messages must hold at least one message (a string is one user turn).")
+    cl = client()
+    est = estimate(cl, model=model, system=system, messages=messages, tools=tools or [], max_tokens=max_tokens)
+    check_budget(est, SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd)
+    registry = calc_tools.calculator_tools()
+    conv = converse(cl, model=model, system=system, messages=messages, max_tokens=max_tokens, tools=tools,
+                    run_tool=lambda name, args: calc_tools.run_tool(name, args, registry))
+    return AskResult(text=conv.transcript.text, citations=conv.transcript.citations, usage=conv.usage,
+                     cost_usd=conv.cost_usd, model=model, stop_reason=conv.stop_reason,
+                     tools_used=conv.tools_used, document_citations=conv.transcript.document_citations,
+                     content=conv.content)

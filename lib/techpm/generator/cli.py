@@ -1,0 +1,63 @@
+"""``techpm answer`` and ``techpm grade`` (registered by ``techpm.cli``).
+
+    techpm answer "Design a RAG system for a law firm's contracts" --out answer.md
+    techpm grade answer.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _add_answer(p: argparse.ArgumentParser) -> None:
+    from techpm.generator import BACKENDS
+
+    p.add_argument("question", help="the question, in quotes")
+    p.add_argument("--out", type=Path, help="also write the answer to this Markdown file")
+    p.add_argument("--backend", choices=BACKENDS, default="auto",
+                   help="auto (Claude with a key, else offline), claude or offline (default: auto)")
+    p.add_argument("--model", help="Claude model id (default: the session's claude_model)")
+    p.add_argument("--max-cost-usd", type=float, default=None,
+                   help="refuse a Claude call estimated above this many dollars (default: the course's cap)")
+    p.add_argument("--quiet", action="store_true", help="do not print the answer (with --out)")
+
+
+def _answer(args: argparse.Namespace) -> int:
+    from techpm.generator import generate
+
+    answer = generate(args.question, backend=args.backend, model=args.model, max_cost_usd=args.max_cost_usd,
+                      stream=not args.quiet)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(answer.markdown, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _add_grade(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="a Markdown file with the answer ('-' reads standard input)")
+    p.add_argument("--judge", action="store_true", help="also ask Claude to grade it (needs a key; costs a little)")
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from techpm.rubric import grade
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file: {path}")
+        text = path.read_text(encoding="utf-8")
+    report = grade(text, judge=args.judge)
+    print(getattr(report, "markdown", None) or str(report))
+    return 0
+
+
+COMMANDS = {
+    "answer": ("answer a question with the six-section method (Claude with a key, else offline)",
+               _add_answer, _answer),
+    "grade": ("grade an answer in a Markdown file against the method's nine rubric points", _add_grade, _grade),
+}
