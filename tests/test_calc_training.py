@@ -24,18 +24,14 @@ def test_chinchilla_training_compute():
     assert calc.training_flops(70e9, 1.4e12) == pytest.approx(5.76e23, rel=0.03)
 
 
-# Hoffmann et al. 2022, Table 3 (Approach 1): parameters, FLOPs, tokens.
-CHINCHILLA_TABLE_3 = [
-    (400e6, 1.92e19, 8.0e9),
-    (1e9, 1.21e20, 20.2e9),
-    (10e9, 1.23e22, 205.1e9),
-    (67e9, 5.76e23, 1.5e12),
-    (175e9, 3.85e24, 3.7e12),
-    (280e9, 9.90e24, 5.9e12),
-    (520e9, 3.43e25, 11.0e12),
-    (1e12, 1.27e26, 21.2e12),
-    (10e12, 1.30e28, 216.2e12),
-]
+# Hoffmann et al. 2022, Table 3 (Approach 1): parameters, FLOPs, tokens, as transcribed in the library.
+CHINCHILLA_TABLE_3 = calc.CHINCHILLA_TABLE_3
+
+
+def test_table_3_transcription_spot_checks():
+    assert len(CHINCHILLA_TABLE_3) == 9
+    assert CHINCHILLA_TABLE_3[3] == (67e9, 5.76e23, 1.5e12)      # the Gopher-budget row
+    assert CHINCHILLA_TABLE_3[-1] == (10e12, 1.30e28, 216.2e12)
 
 
 @pytest.mark.parametrize("n_params, flops, n_tokens", CHINCHILLA_TABLE_3)

@@ -33,7 +33,8 @@ from techpm.calc._validate import non_negative_int, positive_int
 from techpm.errors import TechpmError
 from techpm.tables import ModelConfig
 
-__all__ = ["MiniGPTConfig", "MiniGPT", "KVCache", "attention", "rope", "softmax", "time_generate"]
+__all__ = ["MiniGPTConfig", "MiniGPT", "KVCache", "attention", "causal_mask", "rope", "rope_tables", "softmax",
+           "time_generate"]
 
 DTYPE = np.float32
 BYTES_PER_VALUE = 4  # float32

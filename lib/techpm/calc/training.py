@@ -31,6 +31,7 @@ __all__ = [
     "training_time_s",
     "TrainingRun",
     "PUBLISHED_TRAINING_RUNS",
+    "CHINCHILLA_TABLE_3",
 ]
 
 TRAINING_FLOPS_PER_PARAM_TOKEN = 6
@@ -69,6 +70,20 @@ PUBLISHED_TRAINING_RUNS: tuple[TrainingRun, ...] = (
     TrainingRun("Llama 3.1 405B", 405e9, 15.6e12, "https://arxiv.org/abs/2407.21783"),
 )
 """Landmark runs for the scaling-law plots; each row cites the paper that states both numbers."""
+
+CHINCHILLA_TABLE_3: tuple[tuple[float, float, float], ...] = (
+    (400e6, 1.92e19, 8.0e9),
+    (1e9, 1.21e20, 20.2e9),
+    (10e9, 1.23e22, 205.1e9),
+    (67e9, 5.76e23, 1.5e12),
+    (175e9, 3.85e24, 3.7e12),
+    (280e9, 9.90e24, 5.9e12),
+    (520e9, 3.43e25, 11.0e12),
+    (1e12, 1.27e26, 21.2e12),
+    (10e12, 1.30e28, 216.2e12),
+)
+"""(parameters, FLOPs, tokens) of Hoffmann et al. 2022, Table 3 (Approach 1's compute-optimal projections),
+https://arxiv.org/abs/2203.15556."""
 
 
 def training_flops(n_params: float, n_tokens: float) -> float:
