@@ -56,6 +56,10 @@ SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "input_usd_per_mtok": (_NUM, True), "output_usd_per_mtok": (_OPT_NUM, True),
         "cache_write_usd_per_mtok": (_OPT_NUM, False), "cache_read_usd_per_mtok": (_OPT_NUM, False),
         "batch_discount": (_OPT_NUM, False), "long_context_threshold_tokens": (_OPT_NUM, False),
+        "cache_write_1h_usd_per_mtok": (_OPT_NUM, False),
+        "long_context_input_usd_per_mtok": (_OPT_NUM, False), "long_context_output_usd_per_mtok": (_OPT_NUM, False),
+        "long_context_cache_write_usd_per_mtok": (_OPT_NUM, False),
+        "long_context_cache_read_usd_per_mtok": (_OPT_NUM, False),
         **_COMMON,
     },
 }
@@ -216,6 +220,11 @@ class APIPrice:
     cache_read_usd_per_mtok: float | None = None
     batch_discount: float | None = None
     long_context_threshold_tokens: float | None = None
+    cache_write_1h_usd_per_mtok: float | None = None
+    long_context_input_usd_per_mtok: float | None = None     # rates for a request whose prompt exceeds
+    long_context_output_usd_per_mtok: float | None = None    # long_context_threshold_tokens (all of its
+    long_context_cache_write_usd_per_mtok: float | None = None  # tokens, output included)
+    long_context_cache_read_usd_per_mtok: float | None = None
     source_url: str = ""
     as_of: str = ""
     notes: str | None = None

@@ -1,0 +1,472 @@
+"""Serving speed from first principles: the roofline of prefill and decode, TTFT, tokens/s, batching.
+
+The roofline model (Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785): a
+step takes at least ``max(FLOPs / FLOP_per_s, bytes / bytes_per_s)``. Applied to a transformer (Austin
+et al. 2025, "How to Scale Your Model", inference chapter, https://jax-ml.github.io/scaling-book/inference/):
+
+- **Prefill** runs the whole prompt through the model at once: ``B * P`` tokens share one read of the
+  weights, so it is *compute-bound* for prompts of more than a few hundred tokens. Its time is the
+  **time to first token (TTFT)** on an idle server.
+- **Decode** produces one token per sequence per step and must read every weight (and the KV cache) for
+  it: at small batch it is *memory-bound*, ``time = bytes / bandwidth``. One step's time is the **time per
+  output token**, and ``1 / time`` is the tokens/s a user sees.
+- **Batching** makes ``B`` sequences share the weight read: throughput grows almost linearly with B
+  until compute catches up, at the **critical batch size** ``B* = (FLOP/s / bytes/s) * bytes_per_param / 2``
+  (about 295 for an H100 with bf16 weights: 989e12 / 3.35e12). Past it, more batch adds latency, not
+  throughput. The KV cache, read once per sequence, eats into this: at long context decode may never
+  become compute-bound.
+
+FLOPs come from ``calc.forward_flops_per_token`` (weights + attention), bytes from the weights read
+(``param_count``, minus the input embedding, which is a lookup) and ``calc.kv_cache_bytes``. Tensor
+parallelism over ``n_gpus`` divides both, ideally (communication is not modelled). ``efficiency`` (0-1]
+scales both peak rates: real kernels reach roughly 50-80% of them. These are best-case bounds: measure.
+
+Continuous batching (Yu et al. 2022, "Orca", OSDI, https://www.usenix.org/conference/osdi22/presentation/yu:
+"36.9x throughput improvement at the same level of latency" over FasterTransformer on GPT-3 175B)
+refills a finished sequence's slot at the next step instead of waiting for the whole batch:
+``simulate_batching`` counts the steps each policy needs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from techpm.calc._validate import non_negative_int, positive, positive_int, probability
+from techpm.calc.quantization import get_quant_format
+from techpm.calc.selfhost import selfhost_usd_per_mtok
+from techpm.calc.serving import MemoryFit, _gpu, _model, kv_precision_bytes, memory_fit
+from techpm.calc.transformer import forward_flops_per_token, kv_cache_bytes, param_breakdown
+from techpm.errors import TechpmError, unknown_name
+from techpm.tables import GPUSpec, ModelConfig, get_gpu_prices
+
+__all__ = [
+    "COMPUTE_PRECISIONS",
+    "compute_flops_per_s",
+    "decode_weight_bytes",
+    "RooflineStep",
+    "prefill_step",
+    "prefill_time_s",
+    "ttft_s",
+    "decode_step",
+    "decode_time_per_token_s",
+    "decode_tokens_per_s",
+    "critical_batch_size",
+    "compute_bound_batch_size",
+    "ServingEstimate",
+    "serving_estimate",
+    "serving_sweep",
+    "BatchingRun",
+    "simulate_batching",
+]
+
+COMPUTE_PRECISIONS = ("bf16", "fp16", "fp8", "int8")
+
+
+def compute_flops_per_s(gpu: GPUSpec | str, compute_precision: str = "bf16") -> float:
+    """Dense tensor-core throughput of ``gpu`` in ``compute_precision`` ('bf16', 'fp16', 'fp8', 'int8').
+
+    'bf16' falls back to fp16 on chips without bf16 (the T4). A chip without the mode is a clear error.
+    """
+    g = _gpu(gpu)
+    key = str(compute_precision).strip().lower()
+    if key not in COMPUTE_PRECISIONS:
+        raise unknown_name("compute precision", str(compute_precision), COMPUTE_PRECISIONS)
+    value = {"bf16": g.matmul_flops_per_s, "fp16": g.fp16_flops_per_s, "fp8": g.fp8_flops_per_s,
+             "int8": g.int8_ops_per_s}[key]
+    if not value:
+        raise TechpmError(f"{g.name} has no {key} tensor cores in its datasheet; choose another precision or GPU.")
+    return float(value)
+
+
+def decode_weight_bytes(cfg: ModelConfig | str, bytes_per_param: float = 2, batch_tokens: int = 1) -> float:
+    """Bytes of weights one forward step reads when it processes ``batch_tokens`` tokens.
+
+    Every weight except the input embedding (a table lookup: one row per token). For a mixture of
+    experts, only the experts some token is routed to are read: with ``k`` of ``n`` experts per token and
+    routing assumed uniform and independent, a layer touches on average ``n * (1 - (1 - k/n)**tokens)``
+    experts: ``k`` at batch 1 (Mixtral: 13B of 47B), nearly all ``n`` once a few dozen tokens share a step.
+    """
+    c = _model(cfg)
+    positive("bytes_per_param", bytes_per_param)
+    positive_int("batch_tokens", batch_tokens)
+    b = param_breakdown(c)
+    lookup = 0 if c.tied_embeddings else c.vocab_size * c.d_model
+    per_expert = b.ffn / c.n_experts
+    touched = c.n_experts * (1 - (1 - c.experts_per_token / c.n_experts) ** batch_tokens)
+    if c.n_experts == 1:
+        touched = 1.0
+    return (b.total - b.ffn - lookup + per_expert * touched) * bytes_per_param
+
+
+@dataclass(frozen=True)
+class RooflineStep:
+    """One forward step on the roofline: its FLOPs and bytes against the replica's peak rates."""
+
+    flops: float
+    weight_bytes: float
+    kv_bytes: float
+    flops_per_s: float      # the replica's (n_gpus x efficiency x peak)
+    bytes_per_s: float
+
+    @property
+    def bytes(self) -> float:
+        return self.weight_bytes + self.kv_bytes
+
+    @property
+    def compute_s(self) -> float:
+        return self.flops / self.flops_per_s
+
+    @property
+    def memory_s(self) -> float:
+        return self.bytes / self.bytes_per_s
+
+    @property
+    def time_s(self) -> float:
+        """The roofline bound: the slower of computing and moving memory."""
+        return max(self.compute_s, self.memory_s)
+
+    @property
+    def bound(self) -> str:
+        """'compute' or 'memory': which side of the roofline limits this step."""
+        return "compute" if self.compute_s >= self.memory_s else "memory"
+
+    @property
+    def arithmetic_intensity(self) -> float:
+        """FLOPs per byte moved; compare with the GPU's ridge point ``flops_per_s / bytes_per_s``."""
+        return self.flops / self.bytes
+
+
+def _rates(gpu: GPUSpec, n_gpus: int, efficiency: float, compute_precision: str) -> tuple[float, float]:
+    positive_int("n_gpus", n_gpus)
+    probability("efficiency", efficiency)
+    if efficiency == 0:
+        raise TechpmError("efficiency must be above 0 (1.0 = the datasheet's peak rates).")
+    positive("hbm_bytes_per_s", gpu.hbm_bytes_per_s)
+    return (compute_flops_per_s(gpu, compute_precision) * n_gpus * efficiency,
+            gpu.hbm_bytes_per_s * n_gpus * efficiency)
+
+
+def _check_fit(c: ModelConfig, g: GPUSpec, n_gpus: int, batch_size: int, context_tokens: int,
+               bytes_per_param: float, kv_bytes_per_value: float) -> None:
+    if g.memory_bytes > 0:  # a measured CPU may not know its memory size
+        memory_fit(c, g, n_gpus, batch_size, context_tokens, bytes_per_param, kv_bytes_per_value).require()
+
+
+def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int, batch_size: int = 1,
+                 n_gpus: int = 1, efficiency: float = 1.0, *, bytes_per_param: float = 2,
+                 kv_bytes_per_value: float = 2, compute_precision: str = "bf16",
+                 check_memory: bool = True) -> RooflineStep:
+    """The roofline of processing ``batch_size`` prompts of ``prompt_tokens`` in one forward pass.
+
+    FLOPs ``B * P * forward_flops_per_token(cfg, (P + 1) / 2)``: token ``i`` attends to ``i`` tokens,
+    and the FLOPs are linear in context, so the mean context ``(P + 1) / 2`` gives the exact sum. Bytes:
+    the weights once, plus the KV cache written for all ``B * P`` tokens.
+    """
+    c, g = _model(cfg), _gpu(gpu)
+    positive_int("prompt_tokens", prompt_tokens)
+    positive_int("batch_size", batch_size)
+    flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
+    if check_memory:
+        _check_fit(c, g, n_gpus, batch_size, prompt_tokens, bytes_per_param, kv_bytes_per_value)
+    return RooflineStep(
+        flops=batch_size * prompt_tokens * forward_flops_per_token(c, (prompt_tokens + 1) / 2),
+        weight_bytes=decode_weight_bytes(c, bytes_per_param, batch_size * prompt_tokens),
+        kv_bytes=float(kv_cache_bytes(c, prompt_tokens, batch_size, kv_bytes_per_value)),
+        flops_per_s=flops_per_s, bytes_per_s=bytes_per_s,
+    )
+
+
+def prefill_time_s(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int, batch_size: int = 1,
+                   n_gpus: int = 1, efficiency: float = 1.0, *, bytes_per_param: float = 2,
+                   kv_bytes_per_value: float = 2, compute_precision: str = "bf16") -> float:
+    """Seconds to prefill ``batch_size`` prompts of ``prompt_tokens`` (roofline bound; see ``prefill_step``)."""
+    return prefill_step(cfg, gpu, prompt_tokens, batch_size, n_gpus, efficiency, bytes_per_param=bytes_per_param,
+                        kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision).time_s
+
+
+def ttft_s(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int, n_gpus: int = 1,
+           efficiency: float = 1.0, *, bytes_per_param: float = 2, kv_bytes_per_value: float = 2,
+           compute_precision: str = "bf16") -> float:
+    """Time to first token on an idle replica: the prefill of one prompt (its last position yields the token).
+
+    Queueing behind other requests and the network come on top.
+    """
+    return prefill_time_s(cfg, gpu, prompt_tokens, 1, n_gpus, efficiency, bytes_per_param=bytes_per_param,
+                          kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision)
+
+
+def decode_step(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1, context_tokens: int = 0,
+                bytes_per_param: float = 2, n_gpus: int = 1, efficiency: float = 1.0, *,
+                kv_bytes_per_value: float = 2, compute_precision: str = "bf16",
+                check_memory: bool = True) -> RooflineStep:
+    """The roofline of one decode step: one new token for each of ``batch_size`` sequences.
+
+    Each sequence already holds ``context_tokens`` tokens; the new one attends to ``context_tokens + 1``.
+    FLOPs ``B * forward_flops_per_token(cfg, context + 1)``; bytes: the weights once
+    (``decode_weight_bytes``) + every sequence's KV cache (``kv_cache_bytes(cfg, context + 1, B)``).
+    """
+    c, g = _model(cfg), _gpu(gpu)
+    positive_int("batch_size", batch_size)
+    non_negative_int("context_tokens", context_tokens)
+    flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
+    if check_memory:
+        _check_fit(c, g, n_gpus, batch_size, context_tokens + 1, bytes_per_param, kv_bytes_per_value)
+    return RooflineStep(
+        flops=batch_size * forward_flops_per_token(c, context_tokens + 1),
+        weight_bytes=decode_weight_bytes(c, bytes_per_param, batch_size),
+        kv_bytes=float(kv_cache_bytes(c, context_tokens + 1, batch_size, kv_bytes_per_value)),
+        flops_per_s=flops_per_s, bytes_per_s=bytes_per_s,
+    )
+
+
+def decode_time_per_token_s(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1,
+                            context_tokens: int = 0, bytes_per_param: float = 2, n_gpus: int = 1,
+                            efficiency: float = 1.0, *, kv_bytes_per_value: float = 2,
+                            compute_precision: str = "bf16") -> float:
+    """Seconds per decode step (= per output token for each sequence): ``max(compute, memory)``.
+
+    At batch 1 this is about ``weight bytes / bandwidth``: Llama 3.1 8B in bf16 on an H100 SXM,
+    15 GB / 3.35 TB/s = 4.5 ms. Raises a ``TechpmError`` that explains itself when the weights and the
+    KV cache do not fit in ``n_gpus`` GPUs (``calc.memory_fit``).
+    """
+    return decode_step(cfg, gpu, batch_size, context_tokens, bytes_per_param, n_gpus, efficiency,
+                       kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision).time_s
+
+
+def decode_tokens_per_s(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1, context_tokens: int = 0,
+                        bytes_per_param: float = 2, n_gpus: int = 1, efficiency: float = 1.0, *,
+                        kv_bytes_per_value: float = 2, compute_precision: str = "bf16") -> float:
+    """Output tokens per second of the whole batch: ``batch_size / decode_time_per_token_s``.
+
+    Each user sees ``1 / decode_time_per_token_s`` tokens/s.
+    """
+    return batch_size / decode_time_per_token_s(cfg, gpu, batch_size, context_tokens, bytes_per_param, n_gpus,
+                                                efficiency, kv_bytes_per_value=kv_bytes_per_value,
+                                                compute_precision=compute_precision)
+
+
+def critical_batch_size(gpu: GPUSpec | str, bytes_per_param: float = 2, compute_precision: str = "bf16") -> float:
+    """Batch size where decode turns compute-bound, counting weight reads only.
+
+    A decode step at batch ``B`` does ``~2 N B`` FLOPs and reads ``N * bytes_per_param`` bytes of
+    weights; compute catches up with memory when ``2 N B / FLOP_per_s = N bytes_per_param / bytes_per_s``:
+
+        B* = (FLOP_per_s / bytes_per_s) * bytes_per_param / 2
+
+    ("How to Scale Your Model": 240 for a TPU v5e in bf16, 120 with int8 weights.) The KV cache is
+    extra memory traffic per sequence and pushes the real crossing higher: ``compute_bound_batch_size``.
+
+    >>> round(critical_batch_size("h100-sxm"))
+    295
+    """
+    g = _gpu(gpu)
+    positive("bytes_per_param", bytes_per_param)
+    positive("hbm_bytes_per_s", g.hbm_bytes_per_s)
+    return compute_flops_per_s(g, compute_precision) / g.hbm_bytes_per_s * bytes_per_param / 2
+
+
+def compute_bound_batch_size(cfg: ModelConfig | str, gpu: GPUSpec | str, context_tokens: int = 0,
+                             bytes_per_param: float = 2, n_gpus: int = 1, *, kv_bytes_per_value: float = 2,
+                             compute_precision: str = "bf16", max_batch: int = 2**24) -> float:
+    """Smallest batch at which a decode step's compute time reaches its memory time, KV cache included.
+
+    ``math.inf`` when no batch up to ``max_batch`` gets there: each sequence adds as many bytes (its KV
+    cache) as its FLOPs can cover, which happens at long context. Ignores whether that batch fits in
+    memory (compare ``calc.max_batch_size``).
+    """
+    c, g = _model(cfg), _gpu(gpu)
+    positive_int("max_batch", max_batch)
+
+    def compute_bound(batch: int) -> bool:
+        step = decode_step(c, g, batch, context_tokens, bytes_per_param, n_gpus, kv_bytes_per_value=kv_bytes_per_value,
+                           compute_precision=compute_precision, check_memory=False)
+        return step.compute_s >= step.memory_s
+
+    if not compute_bound(max_batch):
+        return math.inf
+    lo, hi = 0, 1  # compute - memory is convex in the batch, so the compute-bound batches form [B*, inf)
+    while not compute_bound(hi):
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if compute_bound(mid) else (mid, hi)
+    return float(hi)
+
+
+@dataclass(frozen=True)
+class ServingEstimate:
+    """One replica serving requests of one shape at one batch size: latency, throughput, cost."""
+
+    model: str
+    gpu: str
+    n_gpus: int
+    precision: str
+    kv_precision: str
+    batch_size: int
+    prompt_tokens: int
+    output_tokens: int
+    usd_per_gpu_hour: float
+    memory: MemoryFit
+    ttft_s: float                     # prefill of one prompt on an idle replica
+    time_per_output_token_s: float    # one decode step at this batch, at the mean context
+    decode_bound: str                 # 'memory' or 'compute'
+    replica_s_per_request: float      # replica time one request uses: its share of prefill and decode
+
+    @property
+    def tokens_per_s_per_user(self) -> float:
+        """What one user sees while their answer streams."""
+        return 1.0 / self.time_per_output_token_s
+
+    @property
+    def request_latency_s(self) -> float:
+        """First token from the prefill, the other ``output_tokens - 1`` from decode steps."""
+        return self.ttft_s + (self.output_tokens - 1) * self.time_per_output_token_s
+
+    @property
+    def requests_per_s(self) -> float:
+        """Requests one fully busy replica completes per second."""
+        return 1.0 / self.replica_s_per_request
+
+    @property
+    def output_tokens_per_s(self) -> float:
+        """Output tokens per second of the whole replica, all users together."""
+        return self.requests_per_s * self.output_tokens
+
+    @property
+    def usd_per_request(self) -> float:
+        return self.n_gpus * self.usd_per_gpu_hour / 3600 * self.replica_s_per_request
+
+    @property
+    def usd_per_mtok_output(self) -> float:
+        """US$ per million output tokens, the replica always busy (prefill cost included)."""
+        return selfhost_usd_per_mtok(self.usd_per_gpu_hour, self.output_tokens_per_s, self.n_gpus)
+
+    @property
+    def usd_per_mtok(self) -> float:
+        """US$ per million tokens in and out together (how blended API prices are quoted)."""
+        tokens_per_s = self.requests_per_s * (self.prompt_tokens + self.output_tokens)
+        return selfhost_usd_per_mtok(self.usd_per_gpu_hour, tokens_per_s, self.n_gpus)
+
+
+def _price(g: GPUSpec, usd_per_gpu_hour: float | None) -> float:
+    if usd_per_gpu_hour is not None:
+        return float(positive("usd_per_gpu_hour", usd_per_gpu_hour))
+    try:
+        prices = get_gpu_prices(g.id)
+    except ValueError:
+        prices = []
+    if not prices:
+        raise TechpmError(f"no tabled price for {g.name}: pass usd_per_gpu_hour.")
+    return prices[0].usd_per_gpu_hour
+
+
+def serving_estimate(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, precision: str = "bf16",
+                     batch_size: int = 1, prompt_tokens: int = 1000, output_tokens: int = 250,
+                     usd_per_gpu_hour: float | None = None, kv_precision: str = "bf16",
+                     efficiency: float = 1.0) -> ServingEstimate:
+    """Latency, throughput and cost of one replica of ``n_gpus`` GPUs decoding ``batch_size`` requests at once.
+
+    Requests have ``prompt_tokens`` in and ``output_tokens`` out; ``precision`` is a weight format
+    (``calc.quant_format_ids()``: its bytes per parameter and compute precision); ``kv_precision`` the KV
+    cache's ('bf16', 'fp8'). Continuous batching keeps ``batch_size`` sequences in flight; each request
+    uses a ``1/batch_size`` share of a prefill batch and of ``output_tokens`` decode steps (at the mean
+    context ``prompt + output / 2``). ``usd_per_gpu_hour`` defaults to the cheapest tabled on-demand price.
+    Raises a ``TechpmError`` that explains itself when the batch does not fit in memory.
+    """
+    c, g = _model(cfg), _gpu(gpu)
+    fmt = get_quant_format(precision)
+    kv_bytes = kv_precision_bytes(kv_precision)
+    positive_int("prompt_tokens", prompt_tokens)
+    positive_int("output_tokens", output_tokens)
+    price = _price(g, usd_per_gpu_hour)
+    fit = memory_fit(c, g, n_gpus, batch_size, prompt_tokens + output_tokens, fmt.bytes_per_param, kv_bytes).require()
+    common = {"bytes_per_param": fmt.bytes_per_param, "kv_bytes_per_value": kv_bytes,
+              "compute_precision": fmt.compute_precision}
+    mean_context = prompt_tokens + output_tokens // 2
+    step = decode_step(c, g, batch_size, mean_context, n_gpus=n_gpus, efficiency=efficiency, check_memory=False,
+                       **common)
+    prefill_batch = prefill_step(c, g, prompt_tokens, batch_size, n_gpus, efficiency, check_memory=False, **common)
+    first = prefill_step(c, g, prompt_tokens, 1, n_gpus, efficiency, check_memory=False, **common)
+    return ServingEstimate(
+        model=c.id, gpu=g.id, n_gpus=n_gpus, precision=fmt.id, kv_precision=str(kv_precision),
+        batch_size=batch_size, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
+        usd_per_gpu_hour=price, memory=fit, ttft_s=first.time_s, time_per_output_token_s=step.time_s,
+        decode_bound=step.bound,
+        replica_s_per_request=(prefill_batch.time_s + output_tokens * step.time_s) / batch_size,
+    )
+
+
+def serving_sweep(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, precision: str = "bf16",
+                  prompt_tokens: int = 1000, output_tokens: int = 250, usd_per_gpu_hour: float | None = None,
+                  kv_precision: str = "bf16", efficiency: float = 1.0,
+                  batch_sizes: Iterable[int] | None = None) -> list[ServingEstimate]:
+    """``serving_estimate`` at each batch size that fits in memory (default 1, 2, 4, ... and the limit itself).
+
+    The curve of per-user tokens/s against total tokens/s is the latency-throughput trade-off a serving
+    team tunes; it ends where the KV cache fills the memory. Batch sizes that do not fit are left out;
+    if not even batch 1 fits, the error says why.
+    """
+    c, g = _model(cfg), _gpu(gpu)
+    kwargs = {"n_gpus": n_gpus, "precision": precision, "prompt_tokens": prompt_tokens,
+              "output_tokens": output_tokens, "usd_per_gpu_hour": usd_per_gpu_hour,
+              "kv_precision": kv_precision, "efficiency": efficiency}
+    first = serving_estimate(c, g, batch_size=1, **kwargs)  # type: ignore[arg-type]
+    limit = first.memory.max_batch_size
+    if batch_sizes is None:
+        batch_sizes = [2**i for i in range(limit.bit_length()) if 2**i < limit] + [limit]
+    sizes = sorted({positive_int("batch_sizes", b) for b in batch_sizes if b <= limit})
+    return [first if b == 1 else serving_estimate(c, g, batch_size=b, **kwargs)  # type: ignore[arg-type]
+            for b in sizes]
+
+
+@dataclass(frozen=True)
+class BatchingRun:
+    """How many decode steps a queue of requests takes under one batching policy."""
+
+    policy: str
+    batch_size: int
+    requests: int
+    tokens: int        # output tokens produced
+    steps: int         # decode steps until the last request finishes
+
+    @property
+    def slot_utilization(self) -> float:
+        """Share of (step x slot) pairs that produced a token: 1.0 means no slot ever sat idle."""
+        return self.tokens / (self.steps * self.batch_size)
+
+    @property
+    def tokens_per_step(self) -> float:
+        return self.tokens / self.steps
+
+
+def simulate_batching(output_tokens: Sequence[int], batch_size: int, policy: str = "continuous") -> BatchingRun:
+    """Decode steps to finish a queue of requests with ``output_tokens[i]`` tokens each (all waiting at t=0).
+
+    - ``'static'``: take ``batch_size`` requests, decode until the *longest* is done, then the next group
+      (request-level scheduling: short answers wait for long ones, their slots idle);
+    - ``'continuous'``: a slot freed by a finished request takes the next one at the next step
+      (iteration-level scheduling, Orca 2022 / vLLM).
+
+    Prefill is left out: both policies spend the same prefill work.
+
+    >>> simulate_batching([10, 1, 1, 1], 2, "static").steps, simulate_batching([10, 1, 1, 1], 2).steps
+    (11, 10)
+    """
+    lengths = list(output_tokens) if not isinstance(output_tokens, (str, bytes)) else []
+    if not lengths or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in lengths):
+        raise TechpmError("output_tokens must be a non-empty list of whole numbers of at least 1.")
+    positive_int("batch_size", batch_size)
+    if policy == "static":
+        steps = sum(max(lengths[i:i + batch_size]) for i in range(0, len(lengths), batch_size))
+    elif policy == "continuous":
+        free_at = [0] * min(batch_size, len(lengths))   # the step at which each slot frees up
+        heapq.heapify(free_at)
+        for n in lengths:
+            heapq.heappush(free_at, heapq.heappop(free_at) + n)
+        steps = max(free_at)
+    else:
+        raise unknown_name("batching policy", str(policy), ("continuous", "static"))
+    return BatchingRun(policy, batch_size, len(lengths), sum(lengths), steps)
