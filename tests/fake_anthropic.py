@@ -121,7 +121,9 @@ class Recorded:
 class FakeAnthropic:
     """The server. Use as a context manager; ``url`` is its base URL, ``requests`` what it received."""
 
-    def __init__(self, *, input_tokens_for_count: int = 1_000, batch_polls_before_end: int = 1) -> None:
+    def __init__(self, *, valid_key: str | None = None, input_tokens_for_count: int = 1_000,
+                 batch_polls_before_end: int = 1) -> None:
+        self.valid_key = valid_key  # when set, any other key gets 401 on every endpoint, as the API does
         self.replies: deque[Reply] = deque()
         self.requests: list[Recorded] = []
         self.input_tokens_for_count = input_tokens_for_count
@@ -198,9 +200,17 @@ class FakeAnthropic:
                 self._send_json(reply.status, {"type": "error", "error": {
                     "type": reply.error_type, "message": reply.error_message}}, reply.headers)
 
+            def _authorized(self) -> bool:
+                if server.valid_key is None or self.headers.get("authorization") == f"Bearer {server.valid_key}":
+                    return True
+                self._send_error(error(401, "invalid x-api-key"))
+                return False
+
             def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
                 body = self._record()
                 path = self.path.split("?")[0]
+                if not self._authorized():
+                    return
                 if path == "/v1/messages/count_tokens":
                     self._send_json(200, {"input_tokens": server.input_tokens_for_count})
                 elif path == "/v1/messages":
@@ -218,6 +228,8 @@ class FakeAnthropic:
 
             def do_GET(self) -> None:  # noqa: N802
                 self._record()
+                if not self._authorized():
+                    return
                 parts = self.path.split("?")[0].strip("/").split("/")
                 if parts[:3] == ["v1", "messages", "batches"] and len(parts) == 4:
                     self._send_json(200, server.poll_batch(parts[3]))

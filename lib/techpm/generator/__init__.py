@@ -103,12 +103,12 @@ def generate(question: str, *, backend: str = "auto", model: str | None = None,
         display.finish(answer)
         return answer
     get_api_price(model)  # an unknown model id fails here, with a suggestion
-    answer = _claude_or_offline(question, model, cap, display, stream)
+    answer = _claude_or_offline(question, model, cap, display)
     display.finish(answer)
     return answer
 
 
-def _claude_or_offline(question: str, model: str, cap: float | None, display: LiveDisplay, stream: bool) -> Answer:
+def _claude_or_offline(question: str, model: str, cap: float | None, display: LiveDisplay) -> Answer:
     from techpm.generator import cache
     from techpm.generator.prompts import PROMPT_VERSION
     from techpm.keys import find_api_key, redact
@@ -120,7 +120,7 @@ def _claude_or_offline(question: str, model: str, cap: float | None, display: Li
     try:
         from techpm.generator import claude
 
-        answer = claude.generate(question, model=model, max_cost_usd=cap, display=display, stream=stream)
+        answer = claude.generate(question, model=model, max_cost_usd=cap, display=display if display.enabled else None)
     except Exception as exc:  # any failure on the way to Claude becomes the offline answer
         from techpm.generator.claude import ClaudeError
 

@@ -14,6 +14,16 @@ from typing import Any, Literal
 Backend = Literal["claude", "offline"]
 
 
+def format_usd(usd: float) -> str:
+    """Dollars for people: four decimals, or the first two significant digits below a cent
+    ($0.0209, $0.000035), so that a cheap call never reads as $0.0000."""
+    if usd == 0:
+        return "$0"
+    if abs(usd) >= 0.01:
+        return f"${usd:,.4f}"
+    return f"${usd:.2g}" if "e" not in f"{usd:.2g}" else f"${usd:.8f}".rstrip("0")
+
+
 @dataclass
 class Section:
     """One of the method's six sections: its number (1-6), its title and its body in Markdown."""
@@ -114,9 +124,9 @@ class Answer:
             what = "Backend: offline generator (templates and the course's calculators; no model, no cost)"
         else:
             what = (f"Backend: Claude · model {self.model} · {self.usage.describe()} · "
-                    f"cost ${self.cost_usd:.4f}")
+                    f"cost {format_usd(self.cost_usd)}")
             if self.estimated_cost_usd is not None:
-                what += f" (estimated at most ${self.estimated_cost_usd:.4f} before the call)"
+                what += f" (estimated at most {format_usd(self.estimated_cost_usd)} before the call)"
             if self.tools_used:
                 counts = {name: self.tools_used.count(name) for name in dict.fromkeys(self.tools_used)}
                 what += " · calculators: " + ", ".join(

@@ -98,13 +98,15 @@ def generate_many(questions: list[str], *, model: str | None = None, max_cost_us
             why = str(exc) if isinstance(exc, ClaudeError) else redact(
                 f"The batch failed unexpectedly ({type(exc).__name__}: {exc}).", find_api_key().key)
             for key, q in todo.items():
-                answers.setdefault(key, offline_answer(q, f"{why} Showing the offline generator's answer instead."))
+                if key not in answers:
+                    answers[key] = offline_answer(q, f"{why} Showing the offline generator's answer instead.")
     return [answers[key] for key in keys]
 
 
 def _run_batch(todo: dict[str, str], *, model: str, cap: float | None, poll_interval_s: float,
                progress: bool, web_search: bool) -> dict[str, Answer]:
     from techpm.generator import cache, claude, offline_answer
+    from techpm.keys import find_api_key, redact
 
     cl = claude.client()
     requests, estimates = [], []
@@ -157,9 +159,11 @@ def _run_batch(todo: dict[str, str], *, model: str, cap: float | None, poll_inte
             inner = getattr(error, "error", None)
             if inner is not None and getattr(inner, "message", None):
                 detail = f": {inner.message}"
-            answers[key] = offline_answer(
-                question, f"The batched request {item.result.type}{detail}. Showing the offline generator's answer instead.")
+            answers[key] = offline_answer(question, redact(
+                f"The batched request {item.result.type}{detail}. Showing the offline generator's answer instead.",
+                find_api_key().key))
     for key, question in todo.items():
-        answers.setdefault(key, offline_answer(question, "The batch returned no result for this question. "
-                                                          "Showing the offline generator's answer instead."))
+        if key not in answers:
+            answers[key] = offline_answer(question, "The batch returned no result for this question. "
+                                                    "Showing the offline generator's answer instead.")
     return answers

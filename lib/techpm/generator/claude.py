@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from techpm.errors import TechpmError
-from techpm.generator.answer import Answer, Citation, LiveDisplay, Section, Usage
+from techpm.generator.answer import Answer, Citation, LiveDisplay, Section, Usage, format_usd
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class Estimate:
 
     def describe(self) -> str:
         searches = f" + up to {self.max_searches} web searches" if self.max_searches else ""
-        return (f"estimated at most ${self.usd:.4f} for the first request ({self.input_tokens:,} input tokens "
+        return (f"estimated at most {format_usd(self.usd)} for the first request ({self.input_tokens:,} input tokens "
                 f"counted + up to {self.max_output_tokens:,} output tokens{searches} on {self.model})")
 
 
@@ -197,7 +197,7 @@ def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
 def check_budget(est: Estimate, max_cost_usd: float | None) -> None:
     if max_cost_usd is not None and est.usd > max_cost_usd:
         raise CostLimitError(
-            f"Refused before sending: the call is {est.describe()}, above max_cost_usd=${max_cost_usd:.2f}. "
+            f"Refused before sending: the call is {est.describe()}, above max_cost_usd={format_usd(max_cost_usd)}. "
             "Raise the cap (max_cost_usd=... or techpm.configure(max_cost_usd=...)), choose a cheaper "
             "model, or use backend='offline'.")
 
@@ -328,7 +328,7 @@ def _send(cl: Any, kwargs: dict[str, Any], conv: Conversation, stream: bool,
 
 def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]], max_tokens: int,
              tools: list[dict[str, Any]] | None = None, run_tool: Callable[[str, Any], tuple[str, bool]] | None = None,
-             max_rounds: int = MAX_TOOL_ROUNDS, stream: bool = False, max_cost_usd: float | None = None,
+             max_rounds: int | None = None, stream: bool = False, max_cost_usd: float | None = None,
              on_progress: Callable[[], None] | None = None, extra: dict[str, Any] | None = None,
              conv: Conversation | None = None) -> Conversation:
     """Talk to the API until Claude ends its turn: run client tools (``run_tool``) for ``tool_use``
@@ -337,6 +337,7 @@ def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
     import anthropic
 
     conv = conv or Conversation(model=model)
+    max_rounds = MAX_TOOL_ROUNDS if max_rounds is None else max_rounds
     tools = list(tools or [])
     messages = list(messages)
     for round_number in range(max_rounds + 1):
@@ -388,7 +389,7 @@ def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
         else:
             return conv
         if max_cost_usd is not None and conv.cost_usd >= max_cost_usd:
-            conv.notes.append(f"stopped after ${conv.cost_usd:.4f}, the max_cost_usd cap, before Claude finished")
+            conv.notes.append(f"stopped after {format_usd(conv.cost_usd)}, the max_cost_usd cap, before Claude finished")
             return conv
     return conv
 
@@ -424,9 +425,12 @@ def answer_from(question: str, conv: Conversation, *, estimate_usd: float | None
 
 
 def generate(question: str, *, model: str, max_cost_usd: float | None, display: LiveDisplay | None = None,
-             stream: bool = True, web_search: bool = True) -> Answer:
-    """The six-section answer from Claude. Raises ``ClaudeError`` (``CostLimitError`` before any paid
-    request when the estimate is above ``max_cost_usd``)."""
+             web_search: bool = True) -> Answer:
+    """The six-section answer from Claude, shown on ``display`` as it is written. Raises ``ClaudeError``
+    (``CostLimitError`` before any paid request when the estimate is above ``max_cost_usd``).
+
+    The response is always streamed over HTTP, shown or not: a long answer then never meets the
+    SDK's limit on long non-streaming requests."""
     from techpm.generator import tools as calc_tools
 
     cl = client()
@@ -450,8 +454,10 @@ def generate(question: str, *, model: str, max_cost_usd: float | None, display: 
 
     registry = calc_tools.calculator_tools()
     converse(cl, model=model, system=system, messages=messages, max_tokens=ANSWER_MAX_TOKENS, tools=tools,
-             run_tool=lambda name, args: calc_tools.run_tool(name, args, registry), stream=stream,
+             run_tool=lambda name, args: calc_tools.run_tool(name, args, registry), stream=True,
              max_cost_usd=max_cost_usd, on_progress=on_progress, conv=conv)
+    if display is not None:
+        display.update(header + conv.transcript.text)  # the last words, which the throttle held back
     return answer_from(question, conv, estimate_usd=est.usd)
 
 
@@ -503,3 +509,68 @@ def ask(messages: str | Iterable[dict[str, Any]], *, system: str | list[dict[str
                      cost_usd=conv.cost_usd, model=model, stop_reason=conv.stop_reason,
                      tools_used=conv.tools_used, document_citations=conv.transcript.document_citations,
                      content=conv.content)
+
+
+JUDGE_TOOL = "record_rubric_scores"
+_JUDGE_SYSTEM = """\
+You grade a written answer to a technical AI product question against a rubric, strictly and fairly.
+For every rubric point give a score from 0 (absent) to 1 (fully shown), quote as evidence the sentence
+of the answer that earns the point (or say exactly what is missing), and give one concrete suggestion
+that would raise the score. Judge only what the answer says; do not reward length for its own sake.
+Record the grades with the tool, one entry per rubric point."""
+
+
+def _rubric_point(point: Any, index: int) -> dict[str, str]:
+    if isinstance(point, str):
+        return {"id": f"p{index + 1}", "title": point, "earns": ""}
+    get = point.get if isinstance(point, dict) else (lambda name, default=None: getattr(point, name, default))
+    return {"id": str(get("id") or f"p{index + 1}"), "title": str(get("title") or get("name") or ""),
+            "earns": str(get("earns") or get("description") or "")}
+
+
+def judge(text: str, rubric_points: Iterable[Any], *, model: str | None = None,
+          max_cost_usd: float | None = None) -> list[dict[str, Any]]:
+    """Claude as a grader (LLM-as-judge) with structured output: one dict per rubric point,
+    ``{"id", "score" (0 to 1), "evidence", "suggestion"}``, in the rubric's order.
+
+    ``rubric_points``: objects or dicts with ``id``, ``title`` and ``earns`` (``method.RUBRIC``), or
+    plain strings. The output's shape is enforced by a tool whose input schema Claude must fill
+    (``tool_choice`` forces it). Raises ``ClaudeError`` as ``ask`` does."""
+    from techpm.config import SETTINGS
+    from techpm.tables import get_api_price
+
+    if not isinstance(text, str) or not text.strip():
+        raise TechpmError("text must be the answer to grade, a non-empty string.")
+    points = [_rubric_point(p, i) for i, p in enumerate(rubric_points)]
+    if not points:
+        raise TechpmError("rubric_points must hold at least one point.")
+    ids = [p["id"] for p in points]
+    model = model or SETTINGS.claude_model
+    get_api_price(model)
+    tool = {
+        "name": JUDGE_TOOL,
+        "description": "Record the grade of every rubric point.",
+        "input_schema": {"type": "object", "required": ["scores"], "properties": {"scores": {
+            "type": "array", "items": {"type": "object", "required": ["id", "score", "evidence", "suggestion"],
+                                       "properties": {
+                "id": {"type": "string", "enum": ids},
+                "score": {"type": "number", "minimum": 0, "maximum": 1},
+                "evidence": {"type": "string", "description": "the answer's sentence that earns the point, "
+                                                              "quoted, or what is missing"},
+                "suggestion": {"type": "string", "description": "one concrete change that would raise the score"},
+            }}}}},
+    }
+    rubric = "\n".join(f"- {p['id']}: {p['title']}. {p['earns']}".rstrip() for p in points)
+    messages = [{"role": "user", "content": f"The rubric:\n{rubric}\n\nThe answer to grade:\n\n<answer>\n"
+                                            f"{text.strip()}\n</answer>"}]
+    cl = client()
+    est = estimate(cl, model=model, system=_JUDGE_SYSTEM, messages=messages, tools=[tool], max_tokens=2_000)
+    check_budget(est, SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd)
+    conv = converse(cl, model=model, system=_JUDGE_SYSTEM, messages=messages, max_tokens=2_000, tools=[tool],
+                    extra={"tool_choice": {"type": "tool", "name": JUDGE_TOOL}})
+    call = next((b for b in conv.content if getattr(b, "type", "") == "tool_use" and b.name == JUDGE_TOOL), None)
+    scores = (call.input or {}).get("scores") if call is not None else None
+    if not isinstance(scores, list):
+        raise ClaudeError("The judge did not return its grades in the expected form; try again.")
+    by_id = {str(s.get("id")): s for s in scores if isinstance(s, dict)}
+    return [dict(by_id[i]) for i in ids if i in by_id]
