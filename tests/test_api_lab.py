@@ -256,3 +256,15 @@ def test_keys_make_retries_safe_and_the_duplicates_match_the_formula(p, retries)
     if p == 1.0:
         assert bare.executions == bare.requests * (retries + 1)
     assert math.isclose(bare.attempts, bare.executions)
+
+
+def test_simulated_customers_are_seeded_and_heavy_tailed():
+    from techpm.apisim.customers import CustomerConfig, simulate_customers
+
+    a, b = simulate_customers(), simulate_customers()
+    assert a == b and len(a) == CustomerConfig().customers
+    tokens = np.array([c.input_tokens + c.output_tokens for c in a])
+    assert np.percentile(tokens, 99) > 20 * np.median(tokens)  # a few customers use most
+    assert all(c.seats >= 1 and c.requests >= 1 for c in a)
+    with pytest.raises(TechpmError, match="customers"):
+        CustomerConfig(customers=0)

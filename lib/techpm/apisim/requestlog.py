@@ -235,3 +235,4 @@ def _list_price_usd(cfg: PlatformConfig, model: np.ndarray, tokens_in: np.ndarra
     usd_per_in = np.array([api_cost_usd(m, 1, 0) for m in cfg.models])
     usd_per_out = np.array([api_cost_usd(m, 0, 1) for m in cfg.models])
     return tokens_in * usd_per_in[model] + tokens_out * usd_per_out[model]
+

@@ -33,7 +33,7 @@ from techpm.errors import TechpmError
 __all__ = [
     "little_concurrency", "little_latency_s", "replicas_for_concurrency", "CapacityPlan", "capacity_plan",
     "TokenBucket", "TokenBucketResult", "simulate_token_bucket",
-    "CustomerUsage", "PricingPlan", "tiered_price_usd", "plan_revenue_usd", "token_serving_cost_usd",
+    "CustomerUsage", "PricingPlan", "tiered_price_usd", "volume_discount_tiers", "plan_revenue_usd", "token_serving_cost_usd",
     "gross_margin_fraction", "PlanEconomics", "plan_economics",
     "SDK_INITIAL_RETRY_DELAY_S", "SDK_MAX_RETRY_DELAY_S", "SDK_DEFAULT_MAX_RETRIES", "JITTER_KINDS",
     "backoff_ceiling_s", "backoff_delay_range_s", "expected_backoff_s", "expected_total_backoff_s",
@@ -292,6 +292,23 @@ def tiered_price_usd(quantity: float, tiers: Sequence[tuple[float, float]]) -> f
         total += (min(quantity, upper) - lower) * price
         lower = upper
     return total
+
+
+def volume_discount_tiers(usd_per_mtok: float, breakpoints_mtok: Sequence[float] = (10.0, 100.0),
+                          discounts: Sequence[float] = (0.0, 0.2, 0.4)) -> tuple[tuple[float, float], ...]:
+    """Graduated tiers from a base price: the first ``breakpoints_mtok[0]`` million tokens at full price,
+    the next ones at ``1 - discounts[1]`` of it, and so on (one more discount than breakpoints).
+
+    >>> volume_discount_tiers(5.0)
+    ((10.0, 5.0), (100.0, 4.0), (inf, 3.0))
+    """
+    non_negative("usd_per_mtok", usd_per_mtok)
+    if len(discounts) != len(breakpoints_mtok) + 1:
+        raise TechpmError("discounts must have one more entry than breakpoints_mtok.")
+    for d in discounts:
+        probability("discounts", d)
+    bounds = [float(b) for b in breakpoints_mtok] + [math.inf]
+    return tuple((b, usd_per_mtok * (1 - d)) for b, d in zip(bounds, discounts, strict=True))
 
 
 def plan_revenue_usd(plan: PricingPlan, usage: CustomerUsage) -> float:
