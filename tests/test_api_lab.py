@@ -268,3 +268,33 @@ def test_simulated_customers_are_seeded_and_heavy_tailed():
     assert all(c.seats >= 1 and c.requests >= 1 for c in a)
     with pytest.raises(TechpmError, match="customers"):
         CustomerConfig(customers=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exercise checks
+# --------------------------------------------------------------------------------------------------
+
+
+def test_exercise_checks_accept_the_answer_and_explain_the_usual_mistakes(dash):
+    from techpm.checks import api_design as check
+
+    # Solutions worked out independently of the checks' own arithmetic.
+    latency = 0.6 + 500 / 50
+    assert check.concurrency(25 * latency).passed
+    assert "time to first token" in check.concurrency(25 * 500 / 50).message
+    assert check.replicas(math.ceil(25 * latency / (32 * 0.7))).passed
+    assert "headroom" in check.replicas(math.ceil(25 * latency / 32)).message
+    assert "round up" in check.replicas(math.floor(25 * latency / (32 * 0.7))).message
+    assert check.bucket_allowed(20 + 20).passed  # 20 at once, then 15 s x 2/s = 30 tokens, capped at 20
+    assert "refills" in check.bucket_allowed(20).message and "never holds more" in check.bucket_allowed(45).message
+    assert check.sdk_wait(0.875 * (0.5 + 1.0)).passed
+    assert "0.75 and 1" in check.sdk_wait(1.5).message
+    assert check.retry_load(1 + 0.4 + 0.16).passed and "only failed" in check.retry_load(3).message
+    assert check.pricing_choice("per token").passed
+    assert "cost more than they pay" in check.pricing_choice("per seat").message
+    assert check.stream_error("APIStatusError").passed
+    assert "529" in check.stream_error("OverloadedError").message
+    funnel = dict(dash.funnel)
+    assert check.activation_rate(funnel["activated"] / funnel["signed up"], dash).passed
+    assert "not only those who called" in check.activation_rate(funnel["activated"] / funnel["first call"], dash).message
+    assert check.concurrency(...).status == "not done"
