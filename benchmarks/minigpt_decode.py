@@ -17,7 +17,7 @@ from techpm.minigpt import MiniGPT
 def main() -> None:
     machine = measure.measure_machine()
     gpt = MiniGPT()
-    print(f"machine: {machine.matmul_flops_per_s / 1e9:,.0f} GFLOP/s (float32 matmul), "
+    print(f"machine (1 BLAS thread): {machine.matmul_flops_per_s / 1e9:,.0f} GFLOP/s (float32 matmul), "
           f"{machine.memory_bytes_per_s / 1e9:,.1f} GB/s (vector-matrix read), {machine.cpu_count} CPUs")
     print(f"model: {gpt.n_params:,} parameters, {gpt.weight_bytes / 1e6:,.1f} MB of float32 weights")
     print(f"{'KV cache':>8} {'context':>8} {'measured ms':>12} {'predicted ms':>13} {'ratio':>6}")

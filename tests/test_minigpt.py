@@ -187,3 +187,19 @@ def test_tied_embeddings_are_read_in_full():
     assert measure.weight_bytes_read_per_token(cfg, 2) == 2 * calc.param_count(cfg)
     llama = calc.get_model("llama-3.1-8b")
     assert measure.weight_bytes_read_per_token(llama, 1) == calc.param_count(llama) - 128_256 * 4096
+
+
+def test_blas_threads_limits_and_restores():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import numpy  # noqa: F401  (BLAS must be loaded to be limited)
+
+    def blas_threads_now():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads_now()
+    with measure.blas_threads(1):
+        assert blas_threads_now() and all(n == 1 for n in blas_threads_now())
+    assert blas_threads_now() == before
+    with pytest.raises(TechpmError, match="threads"):
+        with measure.blas_threads(0):
+            pass

@@ -10,23 +10,43 @@ we measure the two rates here, the same way a GPU datasheet states them for a GP
   which reads every byte of ``W`` once and does almost no arithmetic per byte: exactly what decoding
   one token does with every weight matrix.
 
-Both use NumPy's BLAS with its default threads, like the mini-GPT. Each measurement takes well under
-0.1 s; numbers vary by a few percent from run to run (other programs, CPU frequency).
+Both run NumPy's BLAS on one thread by default (``threads=1``), and so does the timed mini-GPT: one
+core's numbers, like for like, and steady when other programs share the CPU (a multi-threaded BLAS
+slows down badly when one of its cores is busy). The limit uses ``threadpoolctl`` where it is installed
+(it comes with scikit-learn, and Colab has it); without it BLAS keeps its default threads. Each
+measurement takes well under 0.1 s; numbers vary by a few percent from run to run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from techpm.calc import active_param_count, forward_flops_per_token, kv_cache_bytes
 from techpm.calc._validate import non_negative_int, positive, positive_int
 from techpm.tables import GPUSpec, ModelConfig
 
-__all__ = ["MachineSpec", "matmul_flops_per_s", "memory_bytes_per_s", "measure_machine",
+__all__ = ["blas_threads", "MachineSpec", "matmul_flops_per_s", "memory_bytes_per_s", "measure_machine",
            "weight_bytes_read_per_token", "predict_token_time_s", "DecodeTiming", "decode_comparison"]
+
+
+@contextlib.contextmanager
+def blas_threads(threads: int | None = 1) -> Iterator[None]:
+    """Limit NumPy's BLAS to ``threads`` threads inside the ``with`` block (``None``: leave it alone)."""
+    if threads is None:
+        yield
+        return
+    positive_int("threads", threads)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional: without it, BLAS keeps its default threads
+        yield
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
 
 
 def _best_of(fn: Callable[[], object], repeats: int) -> float:
@@ -91,10 +111,12 @@ class MachineSpec:
                        source_url="https://github.com/techpm-course/techpm (techpm.measure)", as_of="")
 
 
-def measure_machine(matmul_n: int = 512, memory_bytes: int = 64_000_000, repeats: int = 5) -> MachineSpec:
-    """Measure matmul FLOP/s and memory bandwidth (about 0.1 s in all)."""
-    return MachineSpec(matmul_flops_per_s(matmul_n, repeats), memory_bytes_per_s(memory_bytes, repeats),
-                       os.cpu_count() or 1)
+def measure_machine(matmul_n: int = 512, memory_bytes: int = 64_000_000, repeats: int = 5,
+                    threads: int | None = 1) -> MachineSpec:
+    """Measure matmul FLOP/s and memory bandwidth on ``threads`` BLAS threads (about 0.1 s in all)."""
+    with blas_threads(threads):
+        return MachineSpec(matmul_flops_per_s(matmul_n, repeats), memory_bytes_per_s(memory_bytes, repeats),
+                           os.cpu_count() or 1)
 
 
 def weight_bytes_read_per_token(cfg: ModelConfig, bytes_per_param: float = 2) -> float:
@@ -149,11 +171,12 @@ class DecodeTiming:
 
 
 def decode_comparison(gpt: object, machine: MachineSpec, contexts: tuple[int, ...] = (32, 128),
-                      n_new: int = 4, repeats: int = 2) -> list[DecodeTiming]:
+                      n_new: int = 4, repeats: int = 2, threads: int | None = 1) -> list[DecodeTiming]:
     """Time the mini-GPT's decoding with and without its KV cache at each context length, and predict it.
 
-    ``gpt`` is a ``techpm.minigpt.MiniGPT``. Takes about ``repeats * n_new`` tokens per setting; without
-    the cache each token re-runs the whole context, so keep contexts and ``n_new`` small.
+    ``gpt`` is a ``techpm.minigpt.MiniGPT``; ``threads`` should match the ``measure_machine`` call.
+    Takes about ``repeats * n_new`` tokens per setting; without the cache each token re-runs the whole
+    context, so keep contexts and ``n_new`` small.
     """
     from techpm.minigpt import BYTES_PER_VALUE, time_generate
 
@@ -161,7 +184,8 @@ def decode_comparison(gpt: object, machine: MachineSpec, contexts: tuple[int, ..
     rows = []
     for use_cache in (True, False):
         for context in contexts:
-            measured = time_generate(gpt, context, n_new, use_cache, repeats)  # type: ignore[arg-type]
+            with blas_threads(threads):  # as many threads as measure_machine used
+                measured = time_generate(gpt, context, n_new, use_cache, repeats)  # type: ignore[arg-type]
             predicted = predict_token_time_s(cfg, machine, context + n_new // 2, use_cache, BYTES_PER_VALUE)
             rows.append(DecodeTiming(context, use_cache, measured, predicted))
     return rows
