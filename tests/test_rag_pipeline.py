@@ -38,7 +38,7 @@ def test_fixed_windows_cover_every_section_within_size(sections, size, overlap):
     for s in sections:
         spans = sorted((c.start, c.start + len(c.text)) for c in by_section[s.id])
         assert spans[0][0] == 0 and spans[-1][1] == len(s.text)
-        for (a0, a1), (b0, _) in zip(spans, spans[1:]):
+        for (a0, a1), (b0, _) in zip(spans, spans[1:], strict=False):
             assert b0 <= a1, "a gap between windows"
             assert a1 - b0 >= min(overlap, a1 - a0) - 1 or overlap == 0
 

@@ -85,7 +85,7 @@ def _blocks(text: str) -> list[tuple[str, int, int]]:
         if _UNDERLINE.match(under) and title and len(under) == len(title) and offsets[i - 1] > 0:
             starts.append((title, offsets[i - 1]))
     ends = [s for _, s in starts[1:]] + [len(text)]
-    return [(h, a, b) for (h, a), b in zip(starts, ends) if text[a:b].strip()]
+    return [(h, a, b) for (h, a), b in zip(starts, ends, strict=True) if text[a:b].strip()]
 
 
 def _paragraph_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

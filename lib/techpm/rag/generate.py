@@ -87,14 +87,18 @@ def document_blocks(chunks: Sequence[Chunk]) -> list[dict]:
 
 def claims_from_claude(content: Sequence[object], chunks: Sequence[Chunk]) -> tuple[Claim, ...]:
     """Claims from a Claude reply's content blocks: each cited text block becomes one claim per citation."""
+    def field(obj: object, name: str) -> object:
+        return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
     claims = []
     for block in content:
-        if getattr(block, "type", None) != "text":
+        if field(block, "type") != "text":
             continue
-        text = " ".join(block.text.split())
-        for cit in getattr(block, "citations", None) or []:
-            if text:
-                claims.append(Claim(text, chunks[cit.document_index].id, cit.cited_text))
+        text = " ".join(str(field(block, "text")).split())
+        for cit in field(block, "citations") or []:
+            index = field(cit, "document_index")
+            if text and isinstance(index, int) and 0 <= index < len(chunks):
+                claims.append(Claim(text, chunks[index].id, str(field(cit, "cited_text"))))
     return tuple(claims)
 
 
@@ -110,8 +114,8 @@ def claude_answer(question: str, chunks: Sequence[Chunk], model: str | None = No
 def answer(question: str, chunks: Sequence[Chunk], backend: str = "auto", model: str | None = None) -> RagAnswer:
     """'extractive' (offline), 'claude', or 'auto': Claude when a key is found and not offline."""
     if backend == "auto":
-        from techpm.keys import find_api_key
         from techpm.config import SETTINGS
+        from techpm.keys import find_api_key
 
         online = not SETTINGS.offline and find_api_key().present
         backend = "claude" if online else "extractive"

@@ -93,7 +93,7 @@ def recall_vs_exact(approx: np.ndarray, exact: np.ndarray) -> float:
     """Share of the exact top-k that the approximate search also returned (averaged over queries)."""
     if approx.shape != exact.shape:
         raise TechpmError(f"approx and exact must have the same shape, got {approx.shape} and {exact.shape}.")
-    return float(np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(approx.tolist(), exact.tolist())]))
+    return float(np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(approx.tolist(), exact.tolist(), strict=True)]))
 
 
 def grow_corpus(vectors: np.ndarray, n: int, noise: float = 0.05, seed: int = 0) -> np.ndarray:
