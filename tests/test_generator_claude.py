@@ -152,6 +152,21 @@ def test_tool_loop_is_bounded(server, monkeypatch):
     assert answer.tools_used == ["little_concurrency", "little_concurrency"]
 
 
+def test_the_cap_stops_a_tool_loop_whose_next_round_could_exceed_it(server):
+    server.queue(message([tool_use_block("little_concurrency", {"arrival_rate_per_s": 10, "latency_s": 2})],
+                         stop_reason="tool_use", input_tokens=50_000, output_tokens=1_000, web_search_requests=8))
+    system, messages, tools = claude.answer_request(QUESTION, MODEL)
+    first = claude.estimate(claude.client(), model=MODEL, system=system, messages=messages, tools=tools,
+                            max_tokens=claude.ANSWER_MAX_TOKENS)
+    spent = claude.request_cost_usd(MODEL, claude.Usage(50_000, 1_000, web_search_requests=8))
+    worst_next = claude.request_cost_usd(MODEL, claude.Usage(51_000, claude.ANSWER_MAX_TOKENS))
+    cap = (max(first.usd, spent) + spent + worst_next) / 2
+    assert first.usd <= cap < spent + worst_next  # the estimate fits; a second round might not
+    answer = generate(QUESTION, backend="claude", max_cost_usd=cap)
+    assert len(bodies(server)) == 1 and answer.backend == "claude"
+    assert "Claude did not finish" in answer.notice and answer.cost_usd == pytest.approx(spent)
+
+
 # --- web search ----------------------------------------------------------------------------------------
 
 def test_web_search_citations_become_numbered_links(server):

@@ -388,9 +388,16 @@ def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
                         {"role": "user", "content": results}]
         else:
             return conv
-        if max_cost_usd is not None and conv.cost_usd >= max_cost_usd:
-            conv.notes.append(f"stopped after {format_usd(conv.cost_usd)}, the max_cost_usd cap, before Claude finished")
-            return conv
+        if max_cost_usd is not None:
+            # the next request re-sends this one's prompt and reply; its worst case must fit under the cap
+            prompt = usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens
+            worst_next = request_cost_usd(model, Usage(input_tokens=prompt + usage.output_tokens,
+                                                       output_tokens=max_tokens))
+            if conv.cost_usd + worst_next > max_cost_usd:
+                conv.notes.append(f"stopped after {format_usd(conv.cost_usd)}: another round could cost up to "
+                                  f"{format_usd(worst_next)} more, past max_cost_usd={format_usd(max_cost_usd)}, "
+                                  "so Claude did not finish")
+                return conv
     return conv
 
 
