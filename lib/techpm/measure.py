@@ -25,12 +25,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from techpm.calc import active_param_count, forward_flops_per_token, kv_cache_bytes
+from techpm.calc import decode_time_per_token_s, prefill_time_s
 from techpm.calc._validate import non_negative_int, positive, positive_int
 from techpm.tables import GPUSpec, ModelConfig
 
 __all__ = ["blas_threads", "MachineSpec", "matmul_flops_per_s", "memory_bytes_per_s", "measure_machine",
-           "weight_bytes_read_per_token", "predict_token_time_s", "DecodeTiming", "decode_comparison"]
+           "predict_token_time_s", "DecodeTiming", "decode_comparison"]
 
 
 @contextlib.contextmanager
@@ -119,40 +119,25 @@ def measure_machine(matmul_n: int = 512, memory_bytes: int = 64_000_000, repeats
                            os.cpu_count() or 1)
 
 
-def weight_bytes_read_per_token(cfg: ModelConfig, bytes_per_param: float = 2) -> float:
-    """Bytes of weights one decode step reads: every active weight once, except the input embedding.
-
-    The input embedding is a table lookup (one row per token); the unembedding is a full matrix
-    product. With tied embeddings the one shared matrix is read in full by the unembedding.
-    """
-    positive("bytes_per_param", bytes_per_param)
-    lookup_only = 0 if cfg.tied_embeddings else cfg.vocab_size * cfg.d_model
-    return (active_param_count(cfg) - lookup_only) * bytes_per_param
-
-
 def predict_token_time_s(cfg: ModelConfig, machine: MachineSpec, context_tokens: int, use_cache: bool = True,
                          bytes_per_value: float = 4) -> float:
     """Roofline prediction of the seconds to generate one token after ``context_tokens`` tokens.
 
-    With a KV cache: one token runs through the model, ``max(forward_flops_per_token / FLOP_per_s,
-    (weight bytes + KV-cache bytes) / bytes_per_s)``; for a small batch the memory side wins.
-    Without a cache: the whole sequence of ``context_tokens + 1`` tokens runs again, ``T`` times the
-    weight FLOPs plus attention over every earlier position, while the weights are still read once;
-    for more than a few tokens the compute side wins. ``bytes_per_value``: 4 for float32 (the mini-GPT).
+    This machine's measured rates go into the serving calculators as if it were a GPU
+    (``machine.as_gpu_spec()``). With a KV cache, one token runs through the model
+    (``calc.decode_time_per_token_s``): ``max(FLOPs / FLOP_per_s, (weight + KV-cache bytes) / bytes_per_s)``;
+    at batch 1 the memory side wins. Without a cache, the whole sequence of ``context_tokens + 1`` tokens runs again: that is a
+    prefill, ``calc.prefill_time_s``, many FLOPs per weight read, so the compute side wins.
+    ``bytes_per_value``: 4 for float32 weights and cache (the mini-GPT).
     """
     non_negative_int("context_tokens", context_tokens)
     positive("bytes_per_value", bytes_per_value)
-    weights = weight_bytes_read_per_token(cfg, bytes_per_value)
+    spec = machine.as_gpu_spec()  # the measured float32 rate sits in the spec's 16-bit slot
+    sizes = {"bytes_per_param": bytes_per_value, "kv_bytes_per_value": bytes_per_value,
+             "compute_precision": "fp16"}
     if use_cache:
-        flops = forward_flops_per_token(cfg, context_tokens + 1)
-        moved = weights + kv_cache_bytes(cfg, context_tokens + 1, bytes_per_value=bytes_per_value)
-    else:
-        n = context_tokens + 1
-        weight_flops = forward_flops_per_token(cfg, 0)
-        attention_flops = forward_flops_per_token(cfg, 1) - weight_flops  # per token per position seen
-        flops = n * weight_flops + attention_flops * n * (n + 1) / 2
-        moved = weights  # the weights are read once for the whole sequence
-    return max(flops / machine.matmul_flops_per_s, moved / machine.memory_bytes_per_s)
+        return decode_time_per_token_s(cfg, spec, context_tokens=context_tokens, **sizes)
+    return prefill_time_s(cfg, spec, context_tokens + 1, **sizes)
 
 
 @dataclass(frozen=True)
