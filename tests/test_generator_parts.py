@@ -176,3 +176,14 @@ def test_prompt_is_built_from_the_method_and_versioned():
 def test_bad_arguments_get_a_clear_error(kwargs, match):
     with pytest.raises(TechpmError, match=match):
         generate(**kwargs)
+
+
+def test_planning_estimate_prices_the_prompt_length_without_the_api():
+    est = claude.planning_estimate(model="claude-haiku-5-5")
+    assert est.input_tokens == calc.text_tokens_estimate(
+        len(json.dumps(prompts.system_blocks())) + len(json.dumps([prompts.user_message(
+            "Design a RAG system for a law firm's contracts")])) + len(json.dumps(tools.tool_definitions())))
+    assert est.usd == pytest.approx(calc.api_cost_usd("claude-haiku-5-5", est.input_tokens, claude.ANSWER_MAX_TOKENS)
+                                    + claude.WEB_SEARCH_MAX_USES * claude.WEB_SEARCH_USD_PER_SEARCH)
+    cheaper = claude.planning_estimate(model="claude-haiku-5-5", web_search=False)
+    assert cheaper.max_searches == 0 and cheaper.usd < est.usd

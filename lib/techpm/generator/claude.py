@@ -170,11 +170,13 @@ class Estimate:
     max_output_tokens: int
     max_searches: int
     usd: float
+    counted: bool = True  # input tokens counted by the API (False: estimated from the prompt's length)
 
     def describe(self) -> str:
         searches = f" + up to {self.max_searches} web searches" if self.max_searches else ""
+        how = "counted" if self.counted else "estimated from its length"
         return (f"estimated at most {format_usd(self.usd)} for the first request ({self.input_tokens:,} input tokens "
-                f"counted + up to {self.max_output_tokens:,} output tokens{searches} on {self.model})")
+                f"{how} + up to {self.max_output_tokens:,} output tokens{searches} on {self.model})")
 
 
 def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
@@ -192,6 +194,26 @@ def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
                                                 web_search_requests=searches), batch=batch)
     return Estimate(model, counted.input_tokens * requests, max_tokens * requests, searches * requests,
                     per_request * requests)
+
+
+def planning_estimate(question: str = "Design a RAG system for a law firm's contracts", model: str | None = None,
+                      *, web_search: bool = True) -> Estimate:
+    """The worst case of one answer's first request, without calling the API (no key needed): the
+    prompt's tokens estimated from its length (``calc.text_tokens_estimate``, characters / 4), plus
+    ``ANSWER_MAX_TOKENS`` of output and every allowed search. ``generate`` counts exactly instead."""
+    import json
+
+    from techpm.calc import text_tokens_estimate
+    from techpm.config import SETTINGS
+
+    model = model or SETTINGS.claude_model
+    system, messages, tools = answer_request(question, model, web_search=web_search)
+    counted = [t for t in tools if not str(t.get("type", "")).startswith("web_search")]
+    input_tokens = text_tokens_estimate(json.dumps(system) + json.dumps(messages) + json.dumps(counted))
+    searches = WEB_SEARCH_MAX_USES if web_search else 0
+    usd = request_cost_usd(model, Usage(input_tokens=input_tokens, output_tokens=ANSWER_MAX_TOKENS,
+                                        web_search_requests=searches))
+    return Estimate(model, input_tokens, ANSWER_MAX_TOKENS, searches, usd, counted=False)
 
 
 def check_budget(est: Estimate, max_cost_usd: float | None) -> None:
