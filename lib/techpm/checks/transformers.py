@@ -63,7 +63,8 @@ def training_days(answer: object) -> CheckResult:
     return check_number("Exercise 3 · training days", answer, seconds / SECONDS_PER_DAY, rel_tol=0.03, hints={
         1 / 3: "training costs 6ND, not 2ND: the backward pass costs twice the forward pass.",
         TRAIN_MFU: f"no run reaches peak: divide by the utilization ({TRAIN_MFU:.0%}) as well.",
-        0.5: "use the dense bf16 peak (989 TFLOPS); NVIDIA's 1,979 is 'with sparsity'.",
+        0.5: f"use the dense bf16 peak ({gpu.matmul_flops_per_s / 1e12:,.0f} TFLOPS); NVIDIA's datasheet "
+             "prints twice that 'with sparsity'.",
         24.0: "that is hours; the question asks for days.",
         float(SECONDS_PER_DAY): "that is seconds; divide by 86,400 for days.",
     }, unit="days")
