@@ -267,3 +267,27 @@ def test_plan_ab_test():
     assert calc.plan_ab_test(0.10, 0.02, users_per_day=1_000, arms=3).days == 12
     with pytest.raises(TechpmError, match="users_per_day"):
         calc.plan_ab_test(0.10, 0.02, users_per_day=0)
+
+
+# --- exercise checks --------------------------------------------------------------------------------------
+
+def test_exercise_checks_accept_the_calculators_answer_and_explain_the_usual_mistakes():
+    from techpm.checks import evals as check
+
+    assert check.eval_items(calc.sample_size_for_margin(0.02, 0.8)).passed
+    assert "worst case p = 0.5" in check.eval_items(calc.sample_size_for_margin(0.02, 0.5)).message
+    assert check.wilson_lower_bound(calc.wilson_interval(47, 50)[0]).passed
+    assert "Wald" in check.wilson_lower_bound(calc.wald_interval(47, 50)[0]).message
+    diff = calc.paired_difference(check.MODEL_B, check.MODEL_A)
+    assert check.paired_interval(diff).passed
+    assert "sign is flipped" in check.paired_interval(calc.paired_difference(check.MODEL_A, check.MODEL_B)).message
+    assert diff[1] < 0 < diff[2] and check.ship_decision("not yet").passed and not check.ship_decision("yes").passed
+    kappa = calc.cohens_kappa(check.HUMAN_VERDICTS, check.JUDGE_VERDICTS)
+    assert check.judge_kappa(kappa).passed
+    assert "raw agreement" in check.judge_kappa(calc.percent_agreement(check.HUMAN_VERDICTS, check.JUDGE_VERDICTS)).message
+    n = calc.ab_test_sample_size(check.AB_BASE_RATE, check.AB_EFFECT)
+    assert check.ab_users_per_arm(n).passed and "per arm" in check.ab_users_per_arm(2 * n).message
+    days = calc.plan_ab_test(check.AB_BASE_RATE, check.AB_EFFECT, check.AB_USERS_PER_DAY).days
+    assert check.ab_days(days).passed and not check.ab_days(days - 1).passed
+    assert check.contamination_reading("b").passed and not check.contamination_reading("a").passed
+    assert check.eval_items(...).status == "not done"
