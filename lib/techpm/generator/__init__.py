@@ -52,14 +52,18 @@ def _check_cost(max_cost_usd: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def offline_answer(question: str, notice: str | None = None) -> Answer:
-    """The offline generator's answer, with ``notice`` (why it is not Claude's) when given."""
+def offline_answer(question: str, reason: str | None = None) -> Answer:
+    """The offline generator's answer; ``reason`` (why it is not Claude's), when given, opens its notice,
+    followed by the offline generator's own line on what it is."""
     from techpm.generator import offline
 
     answer = offline.answer(question)
-    if notice:
-        answer.notice = notice
+    if reason:
+        answer.notice = f"{reason} {answer.notice or OFFLINE_LINE}"
     return answer
+
+
+OFFLINE_LINE = "This is the offline generator's answer."
 
 
 def why_offline(backend: str) -> str | None:
@@ -71,10 +75,9 @@ def why_offline(backend: str) -> str | None:
     if backend == "offline":
         return ""
     if SETTINGS.offline:
-        return "Offline mode is on (techpm.configure(offline=True) or OFFLINE=True): this is the offline generator's answer."
+        return "Offline mode is on (techpm.configure(offline=True) or OFFLINE=True)."
     if not find_api_key().present:
-        return (f"No Anthropic API key found (set {ENV_VAR} or a Colab secret to use Claude): "
-                "this is the offline generator's answer.")
+        return f"No Anthropic API key found (set {ENV_VAR}, or a Colab secret, to use Claude)."
     return None
 
 
@@ -130,7 +133,7 @@ def _claude_or_offline(question: str, model: str, cap: float | None, display: Li
             reason = redact(f"The call to Claude failed unexpectedly ({type(exc).__name__}: {exc}).",
                             find_api_key().key)
             log.warning("%s", reason)
-        return offline_answer(question, f"{reason} Showing the offline generator's answer instead.")
+        return offline_answer(question, reason)
     cache.store(key, answer)
     return answer
 

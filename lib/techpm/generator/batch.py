@@ -99,7 +99,7 @@ def generate_many(questions: list[str], *, model: str | None = None, max_cost_us
                 f"The batch failed unexpectedly ({type(exc).__name__}: {exc}).", find_api_key().key)
             for key, q in todo.items():
                 if key not in answers:
-                    answers[key] = offline_answer(q, f"{why} Showing the offline generator's answer instead.")
+                    answers[key] = offline_answer(q, why)
     return [answers[key] for key in keys]
 
 
@@ -160,10 +160,9 @@ def _run_batch(todo: dict[str, str], *, model: str, cap: float | None, poll_inte
             if inner is not None and getattr(inner, "message", None):
                 detail = f": {inner.message}"
             answers[key] = offline_answer(question, redact(
-                f"The batched request {item.result.type}{detail}. Showing the offline generator's answer instead.",
+                f"The batched request {item.result.type}{detail}.",
                 find_api_key().key))
     for key, question in todo.items():
         if key not in answers:
-            answers[key] = offline_answer(question, "The batch returned no result for this question. "
-                                                    "Showing the offline generator's answer instead.")
+            answers[key] = offline_answer(question, "The batch returned no result for this question.")
     return answers

@@ -25,10 +25,16 @@ def _add_answer(p: argparse.ArgumentParser) -> None:
 
 
 def _answer(args: argparse.Namespace) -> int:
+    import os
+
     from techpm.generator import generate
 
-    answer = generate(args.question, backend=args.backend, model=args.model, max_cost_usd=args.max_cost_usd,
-                      stream=not args.quiet)
+    try:
+        answer = generate(args.question, backend=args.backend, model=args.model, max_cost_usd=args.max_cost_usd,
+                          stream=not args.quiet)
+    except BrokenPipeError:  # the reader went away (``techpm answer ... | head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(answer.markdown, encoding="utf-8")
