@@ -77,6 +77,7 @@ class Reply:
     error_type: str = ""
     error_message: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    stream_error: str = ""  # when streaming: break off after the first block with this error event
 
 
 def message(content: list[dict[str, Any]] | None = None, *, stop_reason: str = "end_turn", input_tokens: int = 100,
@@ -218,7 +219,7 @@ class FakeAnthropic:
                     if reply.status != 200:
                         self._send_error(reply)
                     elif body.get("stream"):
-                        self._send_stream(server.message_json(reply, body["model"]))
+                        self._send_stream(server.message_json(reply, body["model"]), reply.stream_error)
                     else:
                         self._send_json(200, server.message_json(reply, body["model"]))
                 elif path == "/v1/messages/batches":
@@ -238,13 +239,18 @@ class FakeAnthropic:
                 else:
                     self._send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": self.path}})
 
-            def _send_stream(self, msg: dict[str, Any]) -> None:
+            def _send_stream(self, msg: dict[str, Any], stream_error: str = "") -> None:
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("cache-control", "no-cache")
                 self.send_header("connection", "close")
                 self.end_headers()
-                for event in stream_events(msg):
+                events = stream_events(msg)
+                if stream_error:  # the API reports an error that happens mid-stream as an SSE event
+                    cut = next(i for i, e in enumerate(events) if e["type"] == "content_block_stop") + 1
+                    events = [*events[:cut], {"type": "error", "error": {"type": stream_error,
+                                                                         "message": "scripted mid-stream error"}}]
+                for event in events:
                     self.wfile.write(f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode())
                     self.wfile.flush()
                 self.close_connection = True

@@ -219,6 +219,17 @@ def test_rate_limit_that_persists_gives_a_clear_notice_and_the_offline_answer(se
 
 
 @needs_offline
+def test_an_error_in_the_middle_of_the_stream_gives_the_offline_answer(server, capsys):
+    broken = message()
+    broken.stream_error = "overloaded_error"
+    server.queue(broken)
+    answer = generate(QUESTION)
+    assert answer.backend == "offline" and "broke off while answering (overloaded_error" in answer.notice
+    out = capsys.readouterr().out
+    assert out.index("Body of section 1") < out.index("Offline generator")  # streamed, then replaced
+
+
+@needs_offline
 def test_invalid_key_gives_a_clear_message_and_the_offline_answer(server, monkeypatch, capsys):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-WRONG-key-abcdefghijklmnop")
     answer = generate(QUESTION)

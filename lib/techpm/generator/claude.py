@@ -96,7 +96,13 @@ def explain(exc: BaseException, max_retries: int = MAX_RETRIES) -> str:
     from techpm.keys import ENV_VAR, find_api_key, redact
 
     detail = _api_message(exc)
-    if isinstance(exc, anthropic.AuthenticationError):
+    body = getattr(exc, "body", None)
+    inner = body.get("error") if isinstance(body, dict) else None
+    error_type = inner.get("type") if isinstance(inner, dict) else None
+    if getattr(exc, "status_code", None) == 200 and error_type:  # an error event in the middle of a stream
+        text = (f"The Anthropic API broke off while answering ({error_type}: {detail}); the stream cannot be "
+                "retried part-way, so try again" + (" later." if error_type == "overloaded_error" else "."))
+    elif isinstance(exc, anthropic.AuthenticationError):
         text = (f"The Anthropic API rejected the key (401 authentication error): check {ENV_VAR} "
                 "(a key from console.anthropic.com, starting 'sk-ant-').")
     elif isinstance(exc, anthropic.PermissionDeniedError):
