@@ -289,3 +289,26 @@ def test_minimum_detectable_effect_inverts_the_sample_size(base, n):
 def test_bad_input_names_the_argument(call, name):
     with pytest.raises(TechpmError, match=name):
         call()
+
+
+@pytest.mark.parametrize("a, na, b, nb", [(45, 60, 42, 60), (300, 500, 280, 500), (1, 30, 0, 25)])
+def test_unpaired_difference_matches_statsmodels_wald(a, na, b, nb):
+    mean, low, high = calc.unpaired_difference(a, na, b, nb)
+    ref = sm_proportion.confint_proportions_2indep(a, na, b, nb, method="wald", compare="diff")
+    assert mean == pytest.approx(a / na - b / nb) and (low, high) == pytest.approx(ref, abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 300), st.integers(0, 40), st.integers(1, 40), st.integers(0, 300))
+def test_pairing_only_counts_disagreements(both_right, only_a, only_b, both_wrong):
+    a, b = calc.outcomes_from_counts(both_right, only_a, only_b, both_wrong)
+    n = len(a)
+    assume(n >= 2)
+    assert sum(a) == both_right + only_a and sum(b) == both_right + only_b
+    mean, low, high = calc.paired_difference(b, a)
+    assert mean == pytest.approx((only_b - only_a) / n)
+    _, ulow, uhigh = calc.unpaired_difference(sum(b), n, sum(a), n)
+    if n > 30 and both_right * both_wrong >= only_a * only_b:
+        # models that agree more than chance (non-negative covariance): pairing can only narrow the interval
+        # (up to the t vs. z quantile)
+        assert high - low <= (uhigh - ulow) * 1.05

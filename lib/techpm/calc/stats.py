@@ -54,6 +54,8 @@ __all__ = [
     "kappa_band",
     "KAPPA_BANDS",
     "paired_difference",
+    "unpaired_difference",
+    "outcomes_from_counts",
     "ab_test_sample_size",
     "ab_test_power",
     "minimum_detectable_effect",
@@ -373,6 +375,40 @@ def paired_difference(scores_a: Sequence[float], scores_b: Sequence[float],
     mean = statistics.fmean(d)
     half = t_quantile(0.5 + confidence / 2, len(d) - 1) * statistics.stdev(d) / math.sqrt(len(d))
     return mean, mean - half, mean + half
+
+
+def unpaired_difference(successes_a: int, n_a: int, successes_b: int, n_b: int,
+                        confidence: float = 0.95) -> tuple[float, float, float]:
+    """Difference of two rates from independent samples, ``(mean, low, high)`` (Wald interval).
+
+        p_a - p_b -+ z sqrt(p_a (1 - p_a) / n_a + p_b (1 - p_b) / n_b)
+
+    Right for an A/B test (different users in each arm). For two models on the same questions it
+    throws away the pairing and gives a much wider interval than ``paired_difference``. Same as
+    statsmodels ``confint_proportions_2indep(..., method="wald")``.
+    """
+    successes_a, n_a = _counts(successes_a, n_a)
+    successes_b, n_b = _counts(successes_b, n_b)
+    z = _two_sided_z(confidence)
+    pa, pb = successes_a / n_a, successes_b / n_b
+    half = z * math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
+    return pa - pb, pa - pb - half, pa - pb + half
+
+
+def outcomes_from_counts(both_right: int, only_a: int, only_b: int, both_wrong: int) -> tuple[list[int], list[int]]:
+    """Per-question 0/1 scores of two models from the four counts of a 2x2 table (A's row, B's column).
+
+    Only the questions where the models disagree (``only_a``, ``only_b``) move a paired comparison:
+    the idea behind McNemar's test (McNemar 1947, Psychometrika 12(2), 153-157).
+    """
+    for name, value in (("both_right", both_right), ("only_a", only_a), ("only_b", only_b),
+                        ("both_wrong", both_wrong)):
+        non_negative_int(name, value)
+    a = [1] * both_right + [1] * only_a + [0] * only_b + [0] * both_wrong
+    b = [1] * both_right + [0] * only_a + [1] * only_b + [0] * both_wrong
+    if not a:
+        raise TechpmError("the four counts add up to zero questions.")
+    return a, b
 
 
 # --- A/B tests -------------------------------------------------------------------------------------------
