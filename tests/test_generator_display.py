@@ -66,10 +66,29 @@ def test_techpm_answer_streams_and_writes_markdown(server, tmp_path, capsys):
 
 
 def test_techpm_grade_prints_the_rubric_report(tmp_path, capsys):
-    pytest.importorskip("techpm.rubric")
+    rubric = pytest.importorskip("techpm.rubric")
     path = tmp_path / "mine.md"
-    path.write_text("## 1. Technical clarifications and constraints\n\nWhat scale? How many users?\n")
+    text = "## 1. Technical clarifications and constraints\n\nWhat scale? How many users?\n"
+    path.write_text(text)
     assert main(["grade", str(path)]) == 0
-    report = capsys.readouterr().out
-    assert "/100" in report or "100" in report
+    printed = capsys.readouterr().out
+    assert printed.strip() == rubric.grade(text).markdown().strip()
+    assert all(p.title in printed for p in rubric.grade(text).points)
     assert main(["grade", str(tmp_path / "missing.md")]) == 2
+
+
+def test_techpm_grade_judge_asks_claude_for_all_nine_points(server, tmp_path, capsys):
+    from techpm.generator import claude
+    from techpm.generator.method import RUBRIC
+
+    scores = [{"id": p.id, "score": 0.5, "evidence": f"evidence {p.id}", "suggestion": f"do {p.id}"} for p in RUBRIC]
+    server.queue(message([{"type": "tool_use", "id": "toolu_j", "name": claude.JUDGE_TOOL,
+                           "input": {"scores": scores}}], stop_reason="tool_use"))
+    path = tmp_path / "mine.md"
+    path.write_text("## 1. Technical clarifications and constraints\n\nWhat scale?\n")
+    assert main(["grade", str(path), "--judge"]) == 0
+    printed = capsys.readouterr().out
+    assert "judge (claude-haiku-5-5): 50/100" in printed  # nine half points
+    (body,) = [r.body for r in server.messages_requests()]
+    sent_ids = body["tools"][0]["input_schema"]["properties"]["scores"]["items"]["properties"]["id"]["enum"]
+    assert sent_ids == [p.id for p in RUBRIC]

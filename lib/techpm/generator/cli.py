@@ -58,7 +58,8 @@ def _grade(args: argparse.Namespace) -> int:
             raise FileNotFoundError(f"no such file: {path}")
         text = path.read_text(encoding="utf-8")
     report = grade(text, judge=args.judge)
-    print(getattr(report, "markdown", None) or str(report))
+    markdown = getattr(report, "markdown", None)
+    print(markdown() if callable(markdown) else markdown or str(report))
     return 0
 
 
