@@ -232,12 +232,17 @@ def test_operations_views_find_the_incident_and_the_leaked_key(log, dash):
     assert dashboard.surge_flags(log, factor=1e9, min_calls=10**9) == ()
 
 
-def test_dashboard_figure_has_four_panels(log, dash):
+def test_dashboard_figure_plots_the_daily_series(log, dash):
     import matplotlib
 
     matplotlib.use("Agg")
-    fig = dashboard.plot_dashboard(log, dash)
-    assert len(fig.axes) == 4
+    from matplotlib.figure import Figure
+
+    fig = dashboard.plot_dashboard(log, dash, Figure())
+    errors, calls = fig.axes
+    assert [line.get_label() for line in errors.get_lines()] == ["4xx", "429", "5xx", "timeout"]
+    daily = calls.get_lines()[0].get_ydata()
+    assert daily.sum() == len(log) and daily.argmax() == log.config.leak_day
 
 
 # --------------------------------------------------------------------------------------------------

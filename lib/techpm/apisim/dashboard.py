@@ -195,18 +195,13 @@ def _spend_split(log: RequestLog) -> tuple[np.ndarray, np.ndarray]:
 
 
 def plot_dashboard(log: RequestLog, dash: Dashboard, fig=None):  # noqa: ANN001 - a matplotlib Figure
-    """Four panels: the funnel, daily error rates, TTFT distribution by model, daily calls (surges marked)."""
+    """Two panels over the log's days: error rates (the incident, the first-week effect) and calls per day
+    (growth, and the surges ``surge_flags`` found, marked)."""
     if fig is None:
         import matplotlib.pyplot as plt
 
-        fig = plt.figure(figsize=(10, 6.4))
-    ax_funnel, ax_err, ax_ttft, ax_calls = fig.subplots(2, 2).ravel()
-    names, counts = zip(*dash.funnel, strict=True)
-    ax_funnel.barh(names[::-1], counts[::-1], color="#4c72b0")
-    for y, c in enumerate(counts[::-1]):
-        ax_funnel.text(c, y, f" {c:,} ({c / counts[0]:.0%})", va="center", fontsize=8)
-    ax_funnel.set_title("Developer funnel (cohort)")
-    ax_funnel.set_xlim(0, counts[0] * 1.35)
+        fig = plt.figure(figsize=(9.6, 3.0))
+    ax_err, ax_calls = fig.subplots(1, 2)
     day, n_days = log.day, log.config.days
     calls = np.bincount(day, minlength=n_days).astype(float)
     kinds = {"4xx": (log.status >= 400) & (log.status < 500) & (log.status != 429), "429": log.status == 429,
@@ -215,18 +210,11 @@ def plot_dashboard(log: RequestLog, dash: Dashboard, fig=None):  # noqa: ANN001 
         ax_err.plot(np.bincount(day, weights=mask.astype(float), minlength=n_days) / np.maximum(calls, 1) * 100,
                     label=name, lw=1)
     ax_err.set(title="Error rates per day", xlabel="day", ylabel="% of calls")
-    ax_err.legend(fontsize=8, ncol=2)
-    streamed = (log.status == 200) & log.stream
-    for k, model in enumerate(log.config.models):
-        shares = np.linspace(0, 1, 201)
-        ax_ttft.plot(np.quantile(log.ttft_s[streamed & (log.model == k)], shares), shares, label=model, lw=1.2)
-    ax_ttft.set(title="Time to first token (streamed calls)", xlabel="seconds", ylabel="share of calls",
-                xscale="log")
-    ax_ttft.legend(fontsize=8)
+    ax_err.legend(fontsize=8, ncol=4, frameon=False)
     ax_calls.plot(calls, color="#555", lw=1)
     for s in dash.surges:
-        ax_calls.annotate(f"developer {s.developer}", (s.day, calls[s.day]), fontsize=8, color="#b00",
-                          xytext=(-70, -4), textcoords="offset points", arrowprops={"arrowstyle": "->", "color": "#b00"})
-    ax_calls.set(title="Calls per day", xlabel="day")
-    fig.tight_layout()
+        ax_calls.plot([s.day], [calls[s.day]], "o", color="#b00", markersize=5)
+        ax_calls.text(s.day, calls[s.day], f"developer {s.developer}  ", color="#b00", fontsize=8, ha="right")
+    ax_calls.set(title="Calls per day (surges in red)", xlabel="day")
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.88, wspace=0.22)
     return fig

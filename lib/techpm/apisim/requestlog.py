@@ -35,7 +35,7 @@ class PlatformConfig:
 
     seed: int = 7
     days: int = 90
-    signups: int = 1_500
+    signups: int = 1_000
     persona_shares: tuple[float, float, float] = (0.6, 0.3, 0.1)
     p_create_key: float = 0.75
     p_first_call: tuple[float, float, float] = (0.75, 0.85, 0.9)  # of key holders, by persona
@@ -146,27 +146,28 @@ def _developers(cfg: PlatformConfig, rng: np.random.Generator) -> Developers:
 
 
 def _call_times(cfg: PlatformConfig, devs: Developers, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(time_s, developer) of every call, before the leak."""
-    days = np.arange(cfg.days)
-    times, who = [], []
-    for i in np.flatnonzero(~np.isnan(devs.first_call_day)):
-        first, prod, p = devs.first_call_day[i], devs.production_day[i], devs.persona[i]
-        live = days[days >= np.floor(first)]
-        age = live - first
-        in_prod = ~np.isnan(prod) & (live >= np.floor(prod))
-        p_active = cfg.p_active_day_exploring * 0.5 ** (np.clip(age, 0, None) / cfg.explore_half_life_days)
-        active = in_prod | (rng.random(live.size) < p_active)
-        active[0] = True  # the day of the first call
-        mean = np.where(in_prod, cfg.production_calls_per_day[p], cfg.explore_calls_per_active_day[p])
-        counts = np.where(active, rng.poisson(mean), 0)
-        counts[0] = max(counts[0], 1)
-        day_of_call = np.repeat(live, counts).astype(float)
-        t = (day_of_call + rng.random(day_of_call.size)) * SECONDS_PER_DAY
-        t[0] = first * SECONDS_PER_DAY  # the first call happens at first_call_day exactly
-        t = np.maximum(t, first * SECONDS_PER_DAY)
-        times.append(t)
-        who.append(np.full(t.size, i))
-    return np.concatenate(times), np.concatenate(who)
+    """(time_s, developer) of every call, before the leak: a developers x days grid of call counts."""
+    callers = np.flatnonzero(~np.isnan(devs.first_call_day))
+    first, prod = devs.first_call_day[callers], devs.production_day[callers]
+    persona = devs.persona[callers]
+    days = np.arange(cfg.days)[None, :]
+    first_day = np.floor(first)[:, None]
+    live = days >= first_day
+    in_prod = ~np.isnan(prod)[:, None] & (days >= np.floor(np.nan_to_num(prod, nan=cfg.days))[:, None])
+    age = np.clip(days - first[:, None], 0, None)
+    p_active = cfg.p_active_day_exploring * 0.5 ** (age / cfg.explore_half_life_days)
+    active = live & (in_prod | (rng.random(live.shape) < p_active) | (days == first_day))
+    mean = np.where(in_prod, np.asarray(cfg.production_calls_per_day)[persona][:, None],
+                    np.asarray(cfg.explore_calls_per_active_day)[persona][:, None])
+    counts = np.where(active, rng.poisson(mean), 0)
+    counts[np.arange(callers.size), first_day[:, 0].astype(int)] += 1  # the first call itself
+    who = np.repeat(np.repeat(callers, cfg.days), counts.ravel())
+    day_of_call = np.repeat(np.tile(np.arange(cfg.days), callers.size), counts.ravel())
+    t = np.maximum((day_of_call + rng.random(day_of_call.size)) * SECONDS_PER_DAY,
+                   devs.first_call_day[who] * SECONDS_PER_DAY)
+    _, first_index = np.unique(who, return_index=True)
+    t[first_index] = devs.first_call_day[who[first_index]] * SECONDS_PER_DAY  # first call at first_call_day
+    return t, who
 
 
 def simulate_request_log(config: PlatformConfig | None = None) -> RequestLog:
