@@ -136,6 +136,20 @@ def test_best_of_n_kl_grows_like_log_n():
     assert calc.best_of_n_kl(10_000) == pytest.approx(math.log(10_000) - 1, abs=1e-3)
 
 
+def test_accuracy_cap_from_agreement_against_simulation():
+    rng = np.random.default_rng(3)
+    for p in (rng.uniform(0, 1, 5_000), np.full(5_000, 0.8), rng.beta(0.5, 0.5, 5_000)):
+        agreement = np.mean(p**2 + (1 - p) ** 2)
+        best = np.mean(np.maximum(p, 1 - p))  # the Bayes-optimal predictor of one labeller
+        cap = calc.max_accuracy_from_agreement(float(agreement))
+        assert best <= cap + 1e-12
+    assert calc.max_accuracy_from_agreement(float(np.mean(np.full(9, 0.8) ** 2 + 0.2**2))) == pytest.approx(0.8)
+    assert calc.max_accuracy_from_agreement(0.726) == pytest.approx(0.836, abs=5e-4)  # InstructGPT's labellers
+    assert calc.max_accuracy_from_agreement(0.5) == 0.5 and calc.max_accuracy_from_agreement(1.0) == 1.0
+    with pytest.raises(TechpmError, match="agreement must be between 0.5 and 1"):
+        calc.max_accuracy_from_agreement(0.4)
+
+
 # --- memory, compute, labels -------------------------------------------------------------------------------
 
 def test_ppo_holds_four_models_and_dpo_two():

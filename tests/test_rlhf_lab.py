@@ -42,6 +42,12 @@ def test_features_are_read_from_the_text(data):
         assert data.texts_a[k] != data.texts_b[k]
 
 
+def test_features_from_parts_equal_features_from_text():
+    for q in range(0, len(preferences.PROMPTS), 3):
+        for answer in goodhart.all_answers()[::7] + (preferences.Answer("wrong", True, "flattery", 2, (5, 1), 1, 1),):
+            assert preferences.answer_features(q, answer) == preferences.featurize(preferences.compose(q, answer), q)
+
+
 def test_size_split_and_label_balance(data):
     assert len(data) == 400 and data.is_test.sum() == 100
     assert not set(data.train().prompt) & set(data.test().prompt)  # held-out questions, not just held-out pairs
@@ -201,7 +207,7 @@ def test_beta_controls_the_distance_from_the_reference(toy):
     rows = toy_policy.beta_table(toy, (0.02, 0.1, 0.5, 2.0, 10.0))
     kls = [r["kl"] for r in rows]
     assert kls == sorted(kls, reverse=True) and kls[-1] < 0.05
-    assert rows[0]["correct, padded"] > 0.9  # a tiny beta collapses onto the learned reward's favourite
+    assert rows[0]["correct + padded"] > 0.9  # a tiny beta collapses onto the learned reward's favourite
     with pytest.raises(TechpmError, match="beta"):
         toy_policy.optimal_policy(toy.ref_probs, toy.rewards, 0)
 
@@ -246,3 +252,36 @@ def test_overoptimisation_on_the_shipped_data(fitted):
 def test_answer_pool_rejects_unknown_split():
     with pytest.raises(TechpmError, match="split"):
         goodhart.answer_pool("dev")
+
+
+# --- exercise checks ---------------------------------------------------------------------------------------
+
+def test_checks_accept_the_right_answers_and_name_the_usual_mistakes():
+    from techpm.checks import rlhf as check
+
+    p = calc.bradley_terry_prob(check.REWARD_A, check.REWARD_B)
+    assert check.preference_probability(p).passed
+    assert "probability of B" in check.preference_probability(1 - p).message
+    assert "not done" in check.preference_probability(...).message
+    loss = calc.dpo_loss(**check.DPO_PAIR)
+    assert check.dpo_loss_value(loss).passed
+    assert "beta" in check.dpo_loss_value(calc.dpo_loss(**{**check.DPO_PAIR, "beta": 1.0})).message
+    gb = calc.rlhf_memory_bytes(check.PPO_POLICY_PARAMS, "ppo").total_bytes / 1e9
+    assert check.ppo_memory_gb(gb).passed and "DPO" in check.ppo_memory_gb(gb / 2).message
+    assert check.comparisons_from_rankings(check.RANKED_PROMPTS * 15).passed
+    assert "K(K-1)/2" in check.comparisons_from_rankings(check.RANKED_PROMPTS * 36).message
+    one_pass = calc.api_cost_usd("claude-haiku-5-5", 200_000 * 900, 200_000 * 80)
+    assert check.ai_labeling_cost(2 * one_pass, "claude-haiku-5-5").passed
+    assert "twice" in check.ai_labeling_cost(one_pass, "claude-haiku-5-5").message
+    assert check.dominant_cost("labels").passed and not check.dominant_cost("compute").passed
+
+
+def test_best_beta_check_uses_the_lab(fitted):
+    from techpm.checks import rlhf as check
+
+    curve = goodhart.kl_regularised_curve(goodhart.answer_pool("test"), fitted.weights, preferences.USER_WEIGHTS,
+                                          list(check.BETA_CHOICES))
+    best = check.BETA_CHOICES[curve.peak]
+    assert check.best_beta(best).passed and check.best_beta(str(best)).passed
+    wrong = next(b for b in check.BETA_CHOICES if b != best)
+    assert not check.best_beta(wrong).passed and "users' reward" in check.best_beta(wrong).message

@@ -15,6 +15,9 @@ KL-penalised reward that PPO maximises. Plus two counts that size an RLHF data s
                     Reward Model Overoptimization", section 2, https://arxiv.org/abs/2210.10760; an upper bound
                     that is exact for a continuous reward)
 
+    accuracy cap    a model predicting one labeller's choice is right at most (1 + sqrt(2a - 1)) / 2 of the
+                    time when two labellers agree a of the time (derived here: see the function)
+
 Log-probabilities are natural logs of whole-sequence probabilities (the sum of the token log-probs), so
 they are <= 0. Rewards are in nats of preference log-odds: a gap of 1 means odds of e : 1.
 """
@@ -33,6 +36,7 @@ __all__ = [
     "kl_penalized_reward",
     "comparisons_per_ranking",
     "best_of_n_kl",
+    "max_accuracy_from_agreement",
 ]
 
 
@@ -130,3 +134,22 @@ def best_of_n_kl(n: int) -> float:
     """
     positive_int("n", n)
     return math.log(n) - (n - 1) / n
+
+
+def max_accuracy_from_agreement(agreement: float) -> float:
+    """The highest accuracy any model can reach predicting one labeller, given the agreement rate ``a``
+    between two labellers who label the same pairs independently: ``(1 + sqrt(2a - 1)) / 2``.
+
+    Derivation (this course's, not a paper's): if a labeller picks the first answer of pair i with
+    probability p_i, two labellers agree with probability p_i^2 + (1 - p_i)^2 = (1 + d_i^2) / 2 with
+    d_i = |2 p_i - 1|, so 2a - 1 = E[d^2]. The best possible prediction is right max(p_i, 1 - p_i) =
+    (1 + d_i) / 2 of the time, and E[d] <= sqrt(E[d^2]) (Jensen), with equality when every pair is equally
+    clear. InstructGPT's labellers agreed 72.6% of the time (Ouyang et al. 2022, section 3.4): no reward
+    model could beat 83.6% on such labels. Agreement itself is *not* the cap: a model that knows p_i
+    beats a second labeller.
+    """
+    _finite("agreement", agreement)
+    if not 0.5 <= agreement <= 1:
+        raise TechpmError(f"agreement must be between 0.5 and 1 (two independent labellers agree at least half "
+                          f"the time), got {agreement!r}.")
+    return (1 + math.sqrt(2 * agreement - 1)) / 2

@@ -130,8 +130,9 @@ def rlhf_stage_flops(stage: str, n_params: float, n_tokens: float, reward_params
                      epochs: int = 1, pretrain_mix_tokens: float = 0) -> float:
     """Compute in FLOPs of one post-training stage (formulas in the module docstring).
 
-    ``n_tokens`` counts: demonstration tokens (SFT); tokens of every compared sequence, both sides of
-    each pair (reward model, DPO); tokens of every episode, prompt plus response (PPO).
+    ``n_tokens`` counts: demonstration tokens (SFT); tokens of every answer the loss reads (reward model,
+    DPO): both answers of each pair, or each ranked answer once when all of a prompt's comparisons share
+    one batch element, as InstructGPT does (section 3.5); tokens of every episode, prompt plus response (PPO).
     ``pretrain_mix_tokens`` (PPO only) adds InstructGPT's pretraining-gradient mix at 6N per token.
     For a mixture-of-experts model pass the *active* parameter count: compute follows active
     parameters, memory (``rlhf_memory_bytes``) follows the total.

@@ -56,7 +56,7 @@ def all_answers() -> tuple[prefs.Answer, ...]:
 @cache
 def _pool(prompt_indices: tuple[int, ...]) -> AnswerPool:
     answers = all_answers()
-    feats = np.array([[prefs.featurize(prefs.compose(q, a), q) for a in answers] for q in prompt_indices])
+    feats = np.array([[prefs.answer_features(q, a) for a in answers] for q in prompt_indices])
     ref = np.array([answer_ref_prob(a) for a in answers])
     return AnswerPool(prompt_indices, answers, feats, np.tile(ref / ref.sum(), (len(prompt_indices), 1)))
 
@@ -140,8 +140,10 @@ def best_of_n_curve(pool: AnswerPool, proxy_weights: np.ndarray | dict[str, floa
     return OptimisationCurve("best-of-n", np.asarray(ns, dtype=float), kl, px, gd)
 
 
-def plot_overoptimisation(ax, *curves: OptimisationCurve, marker: tuple[float, float] | None = None) -> None:
-    """Draw proxy (dashed) and gold (solid) reward against KL for each curve on ``ax``."""
+def plot_overoptimisation(ax, *curves: OptimisationCurve, marker: tuple[float, float] | None = None,
+                          legend: bool = True) -> None:
+    """Draw proxy (dashed) and gold (solid) reward against KL for each curve on ``ax``; dots mark the gold
+    peaks, a black square the ``marker``. ``legend=False`` saves a widget's redraw time."""
     colors = {"kl-regularised": "tab:blue", "best-of-n": "tab:orange"}
     for c in curves:
         color = colors.get(c.method, "tab:gray")
@@ -152,4 +154,5 @@ def plot_overoptimisation(ax, *curves: OptimisationCurve, marker: tuple[float, f
         ax.plot(*marker, "s", color="black", markersize=7, label="current setting")
     ax.set_xlabel("KL from the reference policy (nats)")
     ax.set_ylabel("expected reward")
-    ax.legend(fontsize=7, loc="upper left")
+    if legend:
+        ax.legend(fontsize=7, loc="upper left")

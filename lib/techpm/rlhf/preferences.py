@@ -25,6 +25,7 @@ import json
 import math
 import random
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -285,9 +286,42 @@ def featurize(text: str, prompt_index: int) -> list[float]:
     return [float(found[name]) for name in FEATURES[:-1]] + [len(text.split()) / 100]
 
 
+def answer_features(prompt_index: int, answer: Answer) -> list[float]:
+    """``featurize(compose(prompt_index, answer), prompt_index)`` from the parts, without the text (fast)."""
+    words = _core_words(prompt_index, answer.core)
+    words += sum(_WORDS[text] for text in _parts(answer))
+    return [float(answer.core == "correct"), float(answer.core == "wrong"), float(answer.cite),
+            float(answer.opener == "empathy"), float(answer.opener == "flattery"), float(answer.hedge is not None),
+            float(answer.closing is not None), words / 100]
+
+
+@cache
+def _core_words(prompt_index: int, core: str) -> int:
+    return len(compose(prompt_index, Answer(core)).split())
+
+
+def _parts(answer: Answer) -> list[str]:
+    parts = [{"empathy": EMPATHY, "flattery": FLATTERY}[answer.opener][answer.opener_index]] \
+        if answer.opener != "none" else []
+    parts += [HEDGES[answer.hedge]] if answer.hedge is not None else []
+    parts += [ARTICLE.format(slug="x") + "."] if answer.cite else []
+    parts += [FILLERS[i] for i in answer.fillers]
+    parts += [CLOSINGS[answer.closing]] if answer.closing is not None else []
+    return parts
+
+
+_WORDS = {text: len(text.split()) for text in (*EMPATHY, *FLATTERY, *HEDGES, *FILLERS, *CLOSINGS,
+                                                ARTICLE.format(slug="x") + ".")}
+
+
 def utility(features: list[float], weights: dict[str, float]) -> float:
     """``weights . features``: a labeller's or a user's reward for one answer."""
     return sum(weights[name] * value for name, value in zip(FEATURES, features, strict=True))
+
+
+def weights_vector(weights: dict[str, float]) -> list[float]:
+    """``weights`` as a list in the order of ``FEATURES`` (e.g. ``weights_vector(USER_WEIGHTS)``)."""
+    return [weights[name] for name in FEATURES]
 
 
 def _pick(rng: random.Random, probs: dict[str, float] | tuple[float, ...]) -> Any:

@@ -15,6 +15,7 @@ scikit-learn's ``LogisticRegression(fit_intercept=False, C=1/l2)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -152,3 +153,11 @@ def heuristic_accuracy(score_a: np.ndarray, score_b: np.ndarray, a_preferred: np
 def labeller_agreement(data: PreferenceData) -> float:
     """Share of pairs where the two simulated labellers chose the same answer."""
     return float(np.mean(data.a_preferred == data.second_a_preferred))
+
+
+@cache
+def course_reward_model() -> BradleyTerryModel:
+    """The reward model the lesson uses: fitted (default ``l2``) to the training split of the shipped data."""
+    data = load_preferences()
+    train = data.train()
+    return fit_bradley_terry(train.features_a, train.features_b, train.a_preferred, feature_names=data.feature_names)

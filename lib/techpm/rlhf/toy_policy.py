@@ -160,10 +160,10 @@ class ToyProblem:
 
 
 TOY_ANSWERS = (
-    ("correct, concise, cited", prefs.Answer("correct", cite=True)),
-    ("correct, padded", prefs.Answer("correct", opener="empathy", fillers=(0, 1, 2, 3), closing=0)),
-    ("vague, flattering", prefs.Answer("vague", opener="flattery", fillers=(1, 2))),
-    ("vague, hedged", prefs.Answer("vague", hedge=0)),
+    ("correct + cited", prefs.Answer("correct", cite=True)),
+    ("correct + padded", prefs.Answer("correct", opener="empathy", fillers=(0, 1, 2, 3), closing=0)),
+    ("vague + flattery", prefs.Answer("vague", opener="flattery", fillers=(1, 2))),
+    ("vague + hedge", prefs.Answer("vague", hedge=0)),
     ("wrong", prefs.Answer("wrong")),
 )
 
