@@ -38,18 +38,50 @@ def _plain(text: str) -> str:
     return re.sub(r"[*_`]+", "", text)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a Markdown text: split at line breaks (bullets, rows, headings) and after . ! ?"""
-    out: list[str] = []
+def _blocks(text: str) -> list[str]:
+    """Markdown blocks as single lines: paragraphs and list items joined across their wrapped lines;
+    headings, table rows and code left out (headings are read by ``find_sections``)."""
+    blocks: list[str] = []
+    current: list[str] = []
     in_code = False
-    for line in _plain(text).splitlines():
-        if line.strip().startswith("```") or line.strip().startswith("~~~"):
+
+    def flush() -> None:
+        if current:
+            blocks.append(" ".join(current))
+            current.clear()
+
+    for raw in text.splitlines():
+        if raw.strip().startswith(("```", "~~~")):
+            flush()
             in_code = not in_code
             continue
-        line = re.sub(r"^\s*(?:[-+>]|\d+[.)])\s+", "", line).strip(" |#")
-        if not line or in_code or set(line) <= set("-|: "):
+        if in_code:
             continue
-        parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", line)
+        line = _plain(raw).strip()
+        if not line or line.startswith("#"):
+            flush()
+            continue
+        if line.startswith("|"):
+            flush()
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                blocks.append(" ".join(c for c in cells if c))
+            continue
+        item = re.match(r"^(?:[-+>]|\d+[.)])\s+(.*)", line)
+        if item:
+            flush()
+            current.append(item.group(1))
+        else:
+            current.append(line)
+    flush()
+    return blocks
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a Markdown text: paragraphs, list items and table rows split after . ! ?"""
+    out: list[str] = []
+    for block in _blocks(text):
+        parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", block)
         out += [p.strip() for p in parts if len(p.strip()) > 2]
     return out
 
@@ -254,7 +286,7 @@ def _depth(doc: _Doc) -> tuple[float, str, str]:
     best, _ = _best(doc, _FAMILIES[name])
     if len(counts[name]) >= 5:
         return 1.0, _quote(best), f"Explains {name} mechanisms concretely; tie each to how you would measure it."
-    if len(counts[name]) >= 2:
+    if len(counts[name]) >= 3:
         return 0.5, _quote(best), (
             f"Go one level deeper on {name}: walk through the mechanism step by step (for RAG: chunking, "
             "embeddings, hybrid search, reranking, faithfulness; for RLHF: SFT, reward model, PPO with a KL "
@@ -316,8 +348,9 @@ _USERS = (r"\busers?\b", r"customers?", r"developers?|engineers?", r"persona", r
           r"lawyers?|doctors?|clinicians?|analysts?|agents?|students?|buyers?|admins?|operators?")
 _OUTCOMES = (r"so that|which means|for (?:the |our )?users?|they (?:need|want|wait|trust)", r"trust", r"adoption|adopt",
              r"retention|churn", r"experience|frustrat|workflow", r"revenue|pricing|price|margin|pay",
-             r"activation|satisfaction|nps", r"wait|speed|feel", r"quality bar|value")
-_TECH = r"latenc|cost|model|retriev|cach|accura|eval|gpu|token|stream|index|api|rout|batch"
+             r"activation|satisfaction|nps", r"wait|speed|feel|tolerat", r"quality bar|value|rely|relying|confiden")
+_TECH = (r"latenc|cost|model|retriev|cach|accura|eval|gpu|token|stream|index|api|rout|batch|ground|cit(?:e|ation)|"
+         r"faithful|design|rerank|prompt|search|classifier|threshold")
 
 
 def _product(doc: _Doc) -> tuple[float, str, str]:
