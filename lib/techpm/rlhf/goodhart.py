@@ -155,4 +155,4 @@ def plot_overoptimisation(ax, *curves: OptimisationCurve, marker: tuple[float, f
     ax.set_xlabel("KL from the reference policy (nats)")
     ax.set_ylabel("expected reward")
     if legend:
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc="center right")

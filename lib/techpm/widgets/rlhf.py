@@ -96,7 +96,7 @@ def _describe_budget(r: dict[str, Any]) -> str:
 
 
 def _draw_budget(r: dict[str, Any], ax: Any) -> None:
-    names = ["reward model + PPO", "DPO"]
+    names = ["PPO", "DPO"]  # PPO includes training its reward model
     budgets = [r["ppo"], r["dpo"]]
     labels = [b.label_usd / 1e3 for b in budgets]
     compute = [b.compute_usd / 1e3 for b in budgets]
@@ -104,7 +104,7 @@ def _draw_budget(r: dict[str, Any], ax: Any) -> None:
     ax.barh(names, compute, left=labels, color="#4292c6", label="GPU compute")
     ax.invert_yaxis()
     ax.set_xlabel("thousand US dollars")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
 
 
 def budget_explorer(params_b: float = 70, comparisons: int = 100_000, usd_per_label: float = 0.67,
@@ -123,4 +123,4 @@ def budget_explorer(params_b: float = 70, comparisons: int = 100_000, usd_per_la
                                  fmt=",.0f"),
     }
     return Explorer(controls, _budget, _describe_budget, _draw_budget, title="RLHF budget: dollars and days",
-                    figsize=(6.4, 2.2))
+                    figsize=(6.4, 2.8))
