@@ -96,10 +96,9 @@ def test_tfidf_and_svd_match_scikit_learn(sections):
     ours = dense.tfidf_matrix([lexical.tokenize(t) for t in texts], emb.vocab, emb.idf)
     assert abs(ours - reference).max() < 1e-12
     svd = TruncatedSVD(20, algorithm="arpack").fit(reference)
-    assert emb.singular_values[:5] == pytest.approx(svd.singular_values_[:5], rel=1e-3)
-    assert emb.singular_values[:20] == pytest.approx(svd.singular_values_[:20], rel=3e-2)  # randomized: tail looser
-    overlap = np.abs(emb.components[:5] @ svd.components_[:5].T)  # same directions up to sign
-    assert np.allclose(np.diag(overlap), 1, atol=1e-3)
+    assert emb.singular_values == pytest.approx(svd.singular_values_, rel=1e-6)
+    overlap = np.abs(emb.components @ svd.components_.T)  # the same directions, up to sign
+    assert np.allclose(np.diag(overlap), 1, atol=1e-6)
 
 
 def test_embeddings_are_unit_length_and_put_paraphrases_near(pipe):

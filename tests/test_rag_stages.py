@@ -49,10 +49,14 @@ def test_paired_interval_contains_the_mean_and_shrinks_with_agreement():
 
 
 def test_chunk_size_sweep_measures_tokens_growing_with_size():
-    rows = ev.chunk_size_sweep([200, 1600], k=5, questions=ev.load_questions()[:10])
+    rows = ev.chunk_size_sweep([200, 1600], strategy="heading", k=5)
     assert rows[0].n_chunks > rows[1].n_chunks
     assert rows[1].context_tokens > 3 * rows[0].context_tokens
     assert all(0 <= r.recall <= 1 and 0 <= r.context_precision <= 1 for r in rows)
+    curve = ev.topk_curve("heading", 200)
+    assert list(curve.recall) != sorted(curve.recall, reverse=True) or curve.recall[0] == curve.recall[-1]
+    assert all(a <= b for a, b in zip(curve.context_tokens, curve.context_tokens[1:], strict=False))
+    assert rows[0].recall == curve.recall[4]
 
 
 def test_reorder_puts_the_best_at_both_ends():
@@ -182,3 +186,18 @@ def test_checks_compute_their_expectations():
     assert check.architecture_choice("hnsw", 1_000_000, 1024, 64e9).passed
     assert check.architecture_choice("sharded", 1_000_000_000, 1024, 64e9).passed
     assert check.embedding_cost(..., 10, 2, 3, "voyage-4").status == "not done"
+
+
+def test_figures_draw_from_results():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from techpm.rag import plots
+    from techpm.rag.store import ScalePoint
+
+    fig = plots.evaluation({"bm25": {"MRR": 0.5, "nDCG@10": 0.6}, "hybrid": {"MRR": 0.7, "nDCG@10": 0.8}}, show=False)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["MRR", "nDCG@10"]
+    assert len(fig.axes[0].patches) == 4
+    fig = plots.scaling([ScalePoint(100, 1.0, 1e-5, 2e-5, 0.1, 10, 8), ScalePoint(1000, 0.9, 1e-4, 3e-5, 1, 100, 80)],
+                        show=False)
+    assert len(fig.axes) == 2 and list(fig.axes[0].lines[0].get_ydata()) == [1.0, 0.9]

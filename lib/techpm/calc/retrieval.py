@@ -20,8 +20,10 @@ Storage and search:
     HNSW graph bytes  = n_chunks * 2 * M * bytes_per_link             (level-0 links dominate)
     exact-scan time   = vector bytes / memory bandwidth               (a brute-force scan reads them all)
 
-The HNSW estimate follows hnswlib's memory note, "(d * 4 + M * 2 * 4) bytes per element"
-(https://github.com/nmslib/hnswlib#memory-usage, Malkov & Yashunin, https://arxiv.org/abs/1603.09320).
+The graph term is 2M neighbour ids of 4 bytes on level 0, i.e. 8M bytes a vector, matching hnswlib's
+"roughly M * 8-10 bytes per stored element" (https://github.com/nmslib/hnswlib/blob/master/ALGO_PARAMS.md;
+HNSW: Malkov & Yashunin, https://arxiv.org/abs/1603.09320). ``tests/test_calc_retrieval.py`` checks the
+estimate against the size of a real usearch index.
 """
 
 from __future__ import annotations
@@ -39,8 +41,7 @@ __all__ = [
     "embedding_cost_usd", "exact_search_seconds", "vector_shards_needed", "chunks_that_fit", "text_tokens_estimate",
 ]
 
-# "A helpful rule of thumb is that one token generally corresponds to ~4 characters of text for common
-# English text." OpenAI, "What are tokens and how to count them?"
+# About 4 characters of common English text per token: OpenAI, "What are tokens and how to count them?"
 # (https://help.openai.com/en/articles/4936856-what-are-tokens-and-how-to-count-them). Claude's tokenizers
 # differ (count exactly with client.messages.count_tokens); this is for planning, not billing.
 CHARS_PER_TOKEN = 4.0
@@ -122,8 +123,9 @@ def embedding_storage_bytes(n_chunks: int, dim: int, bytes_per_value: float = 4)
 def hnsw_index_bytes(n_chunks: int, dim: int, connectivity: int = 16, bytes_per_value: float = 4) -> int:
     """Vectors plus the HNSW graph's level-0 links: n * (dim * bytes_per_value + 2 * M * 4).
 
-    ``connectivity`` is HNSW's M (links per node on the upper levels; level 0 keeps 2M). Source:
-    hnswlib's memory note, "(d * 4 + M * 2 * 4) bytes per element"; upper levels add a few percent.
+    ``connectivity`` is HNSW's M (links per node on the upper levels; level 0 keeps 2M). hnswlib's
+    ALGO_PARAMS.md puts the graph at "roughly M * 8-10 bytes per stored element"; upper levels add a few
+    percent.
     """
     positive_int("connectivity", connectivity)
     links = math.ceil(n_chunks * 2 * connectivity * HNSW_BYTES_PER_LINK) if n_chunks else 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from techpm.errors import TechpmError
 from techpm.rag.corpus import Section
@@ -72,8 +73,9 @@ def fixed_size(sections: Iterable[Section], size_chars: int = 800, overlap_chars
     return chunks
 
 
-def _blocks(text: str) -> list[tuple[str, int, int]]:
-    """(heading, start, end) for each headed block of a section."""
+@lru_cache(maxsize=512)
+def _blocks(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(heading, start, end) for each headed block of a section (cached: sweeps re-chunk the same text)."""
     lines = text.splitlines(keepends=True)
     offsets, pos = [], 0
     for line in lines:
@@ -85,7 +87,7 @@ def _blocks(text: str) -> list[tuple[str, int, int]]:
         if _UNDERLINE.match(under) and title and len(under) == len(title) and offsets[i - 1] > 0:
             starts.append((title, offsets[i - 1]))
     ends = [s for _, s in starts[1:]] + [len(text)]
-    return [(h, a, b) for (h, a), b in zip(starts, ends, strict=True) if text[a:b].strip()]
+    return tuple((h, a, b) for (h, a), b in zip(starts, ends, strict=True) if text[a:b].strip())
 
 
 def _paragraph_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -7,8 +7,8 @@ directions, so "dictionary" and "mapping" land near each other even when a chunk
 
 TF-IDF is scikit-learn's definition (``TfidfVectorizer(sublinear_tf=True)``):
     tf = 1 + ln(count),  idf = ln((1 + n) / (1 + df)) + 1,  each row scaled to unit length.
-The truncated SVD is the randomized algorithm of Halko, Martinsson & Tropp 2011
-(https://arxiv.org/abs/0909.4061), as in ``sklearn.decomposition.TruncatedSVD``. Both are written here in
+The truncated SVD is exact (an eigendecomposition of the small Gram matrix), as
+``sklearn.decomposition.TruncatedSVD(algorithm="arpack")`` computes it. Both are written here in
 numpy/scipy because importing scikit-learn costs over a second, more than the rest of the lesson; the
 tests check both against scikit-learn.
 
@@ -51,17 +51,33 @@ def tfidf_matrix(docs: Sequence[Sequence[str]], vocab: dict[str, int], idf: np.n
     return sparse.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ counts
 
 
-def randomized_svd(x, dim: int, n_iter: int = 5, oversample: int = 10, seed: int = 0):
-    """Top ``dim`` singular values and right singular vectors of ``x`` (Halko et al. 2011, alg. 4.4)."""
-    rng = np.random.default_rng(seed)
-    q = x @ rng.standard_normal((x.shape[1], dim + oversample))
-    for _ in range(n_iter):
-        q, _ = np.linalg.qr(q)
-        q, _ = np.linalg.qr(x.T @ q)
-        q = x @ q
-    q, _ = np.linalg.qr(q)
-    _, s, vt = np.linalg.svd(np.asarray((x.T @ q).T), full_matrices=False)
-    return s[:dim], vt[:dim]
+def truncated_svd(x, dim: int):
+    """Top ``dim`` singular values and right singular vectors of the sparse matrix ``x`` (rows = chunks).
+
+    Exact, through the chunk-by-chunk Gram matrix: X Xᵀ = U S² Uᵀ, so S = sqrt(eigenvalues) and
+    Vᵀ = S⁻¹ Uᵀ X. With fewer chunks than words this is the small side of the problem (hundreds of rows,
+    where a QR of the words side would be thousands). Signs follow scikit-learn's ``svd_flip``: each
+    vector's largest entry is positive, so results do not depend on the LAPACK build."""
+    gram = (x @ x.T).toarray()
+    with _one_blas_thread():
+        w, u = np.linalg.eigh(gram)
+    top = np.argsort(w)[::-1][:dim]
+    s = np.sqrt(np.clip(w[top], 0, None))
+    vt = np.asarray((x.T @ (u[:, top] / np.where(s == 0, 1, s))).T)
+    signs = np.sign(vt[np.arange(len(vt)), np.argmax(np.abs(vt), axis=1)])
+    return s, vt * np.where(signs == 0, 1, signs)[:, None]
+
+
+def _one_blas_thread():
+    """Limit BLAS to one thread where threadpoolctl is installed: a small eigendecomposition gains
+    nothing from threads, and on a busy machine spinning BLAS threads make it many times slower."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
 
 
 class LSAEmbedder:
@@ -69,10 +85,10 @@ class LSAEmbedder:
 
     kind = "lsa"
 
-    def __init__(self, dim: int = 128, seed: int = 0) -> None:
+    def __init__(self, dim: int = 128) -> None:
         if isinstance(dim, bool) or not isinstance(dim, int) or dim < 2:
             raise TechpmError(f"dim must be a whole number of at least 2, got {dim!r}.")
-        self.dim, self.seed = dim, seed
+        self.dim = dim
         self.name = f"TF-IDF + SVD ({dim} dims)"
 
     def fit(self, texts: Sequence[str]) -> LSAEmbedder:
@@ -86,7 +102,7 @@ class LSAEmbedder:
         self.vocab, self.idf = vocab, np.log((1 + len(docs)) / (1 + df)) + 1
         x = tfidf_matrix(docs, vocab, self.idf)
         dim = min(self.dim, min(x.shape) - 1)
-        self.singular_values, self.components = randomized_svd(x, dim, seed=self.seed)
+        self.singular_values, self.components = truncated_svd(x, dim)
         return self
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

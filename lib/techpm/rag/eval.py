@@ -106,30 +106,15 @@ class SweepRow:
     context_precision: float
 
 
-def chunk_size_sweep(sizes: Sequence[int], strategy: str = "fixed", k: int = 5,
-                     questions: Sequence[Question] | None = None) -> list[SweepRow]:
-    """Re-chunk and re-index (BM25) at each size; measure recall@k of sections, the tokens the top k
-    chunks put in the prompt, and the share of those tokens that come from relevant sections."""
-    from techpm.rag.chunking import chunk_corpus
-    from techpm.rag.corpus import load_sections
-    from techpm.rag.lexical import BM25Index
-    from techpm.rag.pipeline import to_sections
-
-    questions = load_questions() if questions is None else questions
+def chunk_size_sweep(sizes: Sequence[int], strategy: str = "fixed", k: int = 5) -> list[SweepRow]:
+    """At each chunk size (corpus re-chunked and BM25-indexed), over the labelled questions: recall@k of
+    sections in the top k chunks, the tokens those chunks put in the prompt, and the share of those tokens
+    that come from relevant sections."""
     rows = []
     for size in sizes:
-        chunks = chunk_corpus(load_sections(), strategy, size)
-        index = BM25Index([c.text for c in chunks])
-        recall = tokens = relevant_tokens = 0.0
-        for q in questions:
-            top = [i for i, _ in index.search(q.question, k)]
-            recall += calc.recall_at_k(to_sections(top, chunks) or ["-"], q.relevant, k)
-            t = [calc.text_tokens_estimate(chunks[i].text) for i in top]
-            tokens += sum(t)
-            relevant_tokens += sum(n for n, i in zip(t, top, strict=True) if chunks[i].section_id in q.relevant)
-        mean_tokens = sum(calc.text_tokens_estimate(c.text) for c in chunks) / len(chunks)
-        rows.append(SweepRow(size, len(chunks), mean_tokens, recall / len(questions),
-                             tokens / len(questions), relevant_tokens / max(tokens, 1)))
+        curve = topk_curve(strategy, size, max(k, 20))
+        rows.append(SweepRow(size, curve.n_chunks, curve.mean_chunk_tokens, curve.recall[k - 1],
+                             curve.context_tokens[k - 1], curve.relevant_tokens[k - 1] / max(curve.context_tokens[k - 1], 1)))
     return rows
 
 
@@ -156,33 +141,90 @@ def hybrid_verdict(table: dict[str, dict[str, float]], hybrid: str = "hybrid", t
 
 @dataclass(frozen=True)
 class TopKCurve:
-    """For one chunking: recall of sections and prompt tokens when the top 1..max_k chunks are sent."""
+    """For one chunking, with BM25: recall of sections and prompt tokens when the top 1..max_k chunks are
+    sent (``recall[k - 1]`` is the mean with the top k), and how many of those tokens are relevant."""
 
     strategy: str
     size_chars: int
     n_chunks: int
-    recall: tuple[float, ...]  # recall[k - 1] = mean recall with the top k chunks
+    mean_chunk_tokens: float
+    recall: tuple[float, ...]
     context_tokens: tuple[float, ...]
+    relevant_tokens: tuple[float, ...]
 
 
 @cache
 def topk_curve(strategy: str, size_chars: int, max_k: int = 20) -> TopKCurve:
-    """BM25 over the corpus chunked by ``strategy``/``size_chars``: the recall / tokens curve (cached)."""
-    from techpm.rag.chunking import chunk_corpus
-    from techpm.rag.corpus import load_sections
-    from techpm.rag.lexical import BM25Index
-    from techpm.rag.pipeline import to_sections
+    """The recall / tokens curve of BM25 over the corpus chunked by ``strategy``/``size_chars`` (cached)."""
+    from techpm.rag.pipeline import lexical_index, to_sections
 
-    chunks = chunk_corpus(load_sections(), strategy, size_chars)
-    index = BM25Index([c.text for c in chunks])
+    chunks, index = lexical_index(strategy, size_chars)
+    tokens_of = [calc.text_tokens_estimate(c.text) for c in chunks]
     questions = load_questions()
-    recall, tokens = [0.0] * max_k, [0.0] * max_k
+    recall, tokens, relevant = [0.0] * max_k, [0.0] * max_k, [0.0] * max_k
     for q in questions:
         top = [i for i, _ in index.search(q.question, max_k)]
-        running = 0
+        sent = hit = 0
         for k in range(1, max_k + 1):
-            running += calc.text_tokens_estimate(chunks[top[k - 1]].text) if k <= len(top) else 0
+            if k <= len(top):
+                sent += tokens_of[top[k - 1]]
+                hit += tokens_of[top[k - 1]] * (chunks[top[k - 1]].section_id in q.relevant)
             recall[k - 1] += calc.recall_at_k(to_sections(top[:k], chunks) or ["-"], q.relevant, k)
-            tokens[k - 1] += running
+            tokens[k - 1] += sent
+            relevant[k - 1] += hit
     n = len(questions)
-    return TopKCurve(strategy, size_chars, len(chunks), tuple(r / n for r in recall), tuple(t / n for t in tokens))
+    return TopKCurve(strategy, size_chars, len(chunks), sum(tokens_of) / len(chunks),
+                     tuple(r / n for r in recall), tuple(t / n for t in tokens), tuple(h / n for h in relevant))
+
+
+@dataclass(frozen=True)
+class AnswerChecks:
+    """Answer-level checks over the question set (extractive answers from the top ``k`` hybrid chunks)."""
+
+    questions: int
+    citation_precision: float  # citations whose quote is really in the cited chunk
+    faithfulness: float  # share of claim words found in the cited chunk
+    cites_relevant: float  # answers citing at least one relevant section
+
+
+def answer_checks(pipeline, k: int = 5, questions: Sequence[Question] | None = None) -> AnswerChecks:
+    """Answer every question offline and check its citations, faithfulness and relevance."""
+    from techpm.rag.generate import check_citations, extractive_answer
+
+    questions = load_questions() if questions is None else questions
+    precision = faithful = relevant = 0.0
+    for q in questions:
+        chunks = [pipeline.chunks[i] for i in pipeline.search(q.question, "hybrid", k)]
+        ans = extractive_answer(q.question, chunks)
+        report = check_citations(ans, chunks)
+        precision += report.citation_precision
+        faithful += report.faithfulness
+        relevant += any(c.chunk_id.split("#")[0] in q.relevant for c in ans.claims)
+    n = len(questions)
+    return AnswerChecks(n, precision / n, faithful / n, relevant / n)
+
+
+def middle_shares(pipeline, n: int = 20, questions: Sequence[Question] | None = None) -> tuple[float, float]:
+    """Share of relevant chunks that land in the middle third of an ``n``-chunk prompt: in rank order,
+    and after ``reorder_for_long_context``."""
+    from techpm.rag.rerank import middle_share, reorder_for_long_context
+
+    questions = load_questions() if questions is None else questions
+    plain, reordered = [], []
+    for q in questions:
+        top = pipeline.search(q.question, "hybrid", n)
+        hits = {i for i in top if pipeline.chunks[i].section_id in q.relevant}
+        plain += [p for p, i in enumerate(top) if i in hits]
+        reordered += [p for p, i in enumerate(reorder_for_long_context(top)) if i in hits]
+    return middle_share(plain, n), middle_share(reordered, n)
+
+
+def recall_with_chunks(pipeline, ks: Sequence[int], method: str = "hybrid",
+                       questions: Sequence[Question] | None = None) -> list[float]:
+    """For each k in ``ks``: mean recall of the relevant sections among the sections of the top k chunks."""
+    from techpm.rag.pipeline import to_sections
+
+    questions = load_questions() if questions is None else questions
+    tops = [pipeline.search(q.question, method, max(ks)) for q in questions]
+    return [sum(calc.recall_at_k(to_sections(top[:k], pipeline.chunks) or ["-"], q.relevant, k)
+                for q, top in zip(questions, tops, strict=True)) / len(questions) for k in ks]

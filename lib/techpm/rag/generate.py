@@ -75,7 +75,12 @@ def extractive_answer(question: str, chunks: Sequence[Chunk], max_sentences: int
             share = len(words & set(tokenize(s))) / max(1, len(words))
             if share > 0:
                 scored.append((-share, rank, pos, s, chunk.id))
-    best = sorted(sorted(scored)[:max_sentences], key=lambda t: (t[1], t[2]))
+    unique, seen = [], set()
+    for item in sorted(scored):  # the same sentence often sits in two sections (compound and try)
+        if item[3] not in seen:
+            seen.add(item[3])
+            unique.append(item)
+    best = sorted(unique[:max_sentences], key=lambda t: (t[1], t[2]))
     return RagAnswer(question, tuple(Claim(s, cid, s) for *_, s, cid in best), "extractive")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -31,6 +32,7 @@ class Pipeline:
     embedder: object
     vectors: np.ndarray
     _query_cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _search_cache: dict[tuple[str, str, int], list[int]] = field(default_factory=dict, repr=False)
 
     def query_vector(self, query: str) -> np.ndarray:
         if query not in self._query_cache:
@@ -42,7 +44,15 @@ class Pipeline:
         return self.vectors @ self.query_vector(query)
 
     def search(self, query: str, method: str = "hybrid", k: int = 10) -> list[int]:
-        """Indices of the ``k`` best chunks for ``query`` by 'bm25', 'dense' or 'hybrid' (RRF of both)."""
+        """Indices of the ``k`` best chunks for ``query`` by 'bm25', 'dense' or 'hybrid' (RRF of both).
+
+        Results are remembered per (query, method, k): the lesson asks the same questions many times."""
+        key = (query, method, k)
+        if key not in self._search_cache:
+            self._search_cache[key] = self._search(query, method, k)
+        return list(self._search_cache[key])
+
+    def _search(self, query: str, method: str, k: int) -> list[int]:
         if method == "bm25":
             return [i for i, _ in self.bm25.search(query, k)]
         if method == "dense":
@@ -70,12 +80,25 @@ def to_sections(chunk_ids: Sequence[int], chunks: Sequence[Chunk]) -> list[str]:
     return list(dict.fromkeys(chunks[i].section_id for i in chunk_ids))
 
 
+@cache
+def lexical_index(strategy: str, size_chars: int) -> tuple[list[Chunk], BM25Index]:
+    """The whole corpus chunked and BM25-indexed (built once per chunking, then shared by the lesson's
+    sweep, explorer and pipeline)."""
+    chunks = chunk_corpus(load_sections(), strategy, size_chars)
+    return chunks, BM25Index([c.text for c in chunks])
+
+
 def build_pipeline(strategy: str = "heading", size_chars: int = 800, embedder: object | None = None,
                    sections: Sequence[Section] | None = None, dim: int = 128) -> Pipeline:
     """Chunk the corpus and index it twice: BM25 and embeddings (LSA unless an ``embedder`` is given)."""
     from techpm.rag.dense import LSAEmbedder
 
-    chunks = chunk_corpus(sections if sections is not None else load_sections(), strategy, size_chars)
+    if sections is None:
+        chunks, bm25 = lexical_index(strategy, size_chars)
+        chunks = list(chunks)
+    else:
+        chunks = chunk_corpus(sections, strategy, size_chars)
+        bm25 = BM25Index([c.text for c in chunks])
     texts = [c.text for c in chunks]
     embedder = (embedder or LSAEmbedder(dim)).fit(texts)
-    return Pipeline(chunks, BM25Index(texts), embedder, embedder.encode(texts))
+    return Pipeline(chunks, bm25, embedder, embedder.encode(texts))

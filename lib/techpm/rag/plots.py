@@ -1,0 +1,61 @@
+"""The lesson's figures: each takes computed results, draws one matplotlib figure (fixed size) and shows
+it with ``plt.show()`` (pass ``show=False`` to get the figure back instead)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def _figure(ncols: int = 1) -> tuple[Any, Any]:
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(1, ncols, figsize=(9.6 if ncols > 1 else 6.4, 3.4))
+
+
+def _finish(fig: Any, show: bool) -> Any:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    if show:
+        plt.show()
+        return None
+    return fig
+
+
+def chunk_sweep(rows: Sequence[Any], k: int, show: bool = True) -> Any:
+    """Recall and prompt tokens against chunk size (the measured trade-off)."""
+    fig, (a, b) = _figure(2)
+    sizes = [r.size_chars for r in rows]
+    a.plot(sizes, [r.recall for r in rows], marker="o")
+    a.set(xscale="log", ylim=(0, 1), xlabel="chunk size (characters)", ylabel=f"recall of sections, top {k} chunks")
+    b.plot(sizes, [r.context_tokens for r in rows], marker="o", color="tab:orange")
+    b.set(xscale="log", yscale="log", xlabel="chunk size (characters)", ylabel=f"prompt tokens for top {k}")
+    return _finish(fig, show)
+
+
+def evaluation(table: dict[str, dict[str, float]], show: bool = True) -> Any:
+    """Grouped bars: every metric for every retrieval variant."""
+    fig, ax = _figure()
+    names, metrics = list(table), list(next(iter(table.values())))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(metrics))]
+        ax.bar(xs, [table[name][m] for m in metrics], width, label=name)
+    ax.set_xticks(range(len(metrics)), metrics)
+    ax.set(ylim=(0, 1), ylabel="mean over the question set")
+    ax.legend(loc="lower right", fontsize=8)
+    return _finish(fig, show)
+
+
+def scaling(points: Sequence[Any], show: bool = True) -> Any:
+    """Exact vs. HNSW: recall and time per query against corpus size."""
+    fig, (a, b) = _figure(2)
+    ns = [p.n for p in points]
+    a.plot(ns, [p.recall for p in points], marker="o")
+    a.set(xscale="log", ylim=(0, 1.02), xlabel="vectors in the index", ylabel="HNSW recall@10 vs. exact")
+    b.plot(ns, [p.exact_s * 1e6 for p in points], marker="o", label="exact (scan)")
+    b.plot(ns, [p.approx_s * 1e6 for p in points], marker="o", label="HNSW")
+    b.set(xscale="log", yscale="log", xlabel="vectors in the index", ylabel="µs per query")
+    b.legend()
+    return _finish(fig, show)
