@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from techpm import calc
-from techpm.checks import CheckResult, check_choice, check_number
+from techpm.checks import CheckResult, check_choice, check_number, check_predicate, is_unfilled
 
 
 def monthly_cost(answer: object, claude_model: str) -> CheckResult:
@@ -26,3 +26,27 @@ def batch_tradeoff(answer: object) -> CheckResult:
         "price": "the price halves, but results also come back later (up to 24 hours): latency changes too.",
         "latency": "latency grows (up to 24 hours), and the price halves too.",
     })
+
+
+def which_section(answer: object) -> CheckResult:
+    """Exercise 3: "How many requests per second do we expect at peak?" opens section 1 (scoping)."""
+    from techpm.generator.method import SECTIONS
+
+    explanations = {str(s.number): f"section {s.number} is {s.title.lower()}: {s.purpose}" for s in SECTIONS}
+    explanations["1"] = "scale is a constraint to pin down before any design: section 1."
+    given = answer if is_unfilled(answer) else str(answer).strip()
+    return check_choice("Exercise 3 · which section", given, "1", explanations)
+
+
+def scoping_fixed(answer: object) -> CheckResult:
+    """Exercise 4: the weak sample, rewritten so that it earns the rubric's scoping point."""
+    from techpm.rubric import CHECKS, _Doc
+
+    def test(text: object) -> str | None:
+        if not isinstance(text, str):
+            return f"expected the rewritten answer as a string, got {type(text).__name__}."
+        score, evidence, suggestion = CHECKS["scoping"](_Doc.read(text))
+        return None if score == 1.0 else f"the scoping point scores {score:g}: {suggestion}"
+
+    return check_predicate("Exercise 4 · scoping first", answer, test,
+                           "the answer now opens with scoping questions the rubric recognises.")
