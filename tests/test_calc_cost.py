@@ -96,3 +96,19 @@ def test_higher_hit_rate_never_costs_more(model, requests, prompt, output, h1, h
 def test_bad_input(call, message):
     with pytest.raises(TechpmError, match=message):
         call()
+
+
+def test_routing_blends_the_prices():
+    all_large = calc.api_cost_usd("claude-sonnet-5-5", 1e6, 2e5)
+    routed = calc.routed_cost_usd({"claude-haiku-5-5": 0.7, "claude-sonnet-5-5": 0.3}, 1e6, 2e5)
+    assert routed == pytest.approx(0.7 * calc.api_cost_usd("claude-haiku-5-5", 1e6, 2e5) + 0.3 * all_large)
+    assert routed < all_large
+    with pytest.raises(TechpmError, match="add up to 1"):
+        calc.routed_cost_usd({"claude-haiku-5-5": 0.7, "claude-sonnet-5-5": 0.2}, 1e6, 2e5)
+    with pytest.raises(TechpmError, match="share of"):
+        calc.routed_cost_usd({"claude-haiku-5-5": 1.5, "claude-sonnet-5-5": -0.5}, 1e6, 2e5)
+    with pytest.raises(TechpmError, match="shares must map"):
+        calc.routed_cost_usd([], 1e6, 2e5)
+    # As pairs, the same model may appear twice (a notebook's two parameters may name one model).
+    assert calc.routed_cost_usd([("claude-sonnet-5-5", 0.7), ("claude-sonnet-5-5", 0.3)], 1e6, 2e5) == \
+        pytest.approx(all_large)

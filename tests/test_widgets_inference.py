@@ -70,3 +70,25 @@ def test_api_cost_explorer_flags_the_long_context_tier():
     explorer = api_cost_explorer(model="claude-haiku-5-5", prompt_tokens=150_000, cached_prefix_tokens=0)
     assert explorer.result["bill"].long_context
     assert "long-context rates" in explorer.html.value
+
+
+def test_static_figures_draw_what_the_calculators_say():
+    from matplotlib.figure import Figure
+
+    from techpm.widgets.inference import draw_breakeven, draw_roofline
+
+    steps = {"prefill": calc.prefill_step("llama-3.1-8b", "h100-sxm", 2000),
+             "decode": calc.decode_step("llama-3.1-8b", "h100-sxm")}
+    ax = Figure().add_subplot()
+    draw_roofline(ax, steps)
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [d.get_xdata()[0] for d in dots] == [s.arithmetic_intensity for s in steps.values()]
+    assert [d.get_label().split(":")[1].strip() for d in dots] == ["compute-bound", "memory-bound"]
+
+    b = calc.selfhost_breakeven(4.0, 4, 7.0, 0.007, 0.6)
+    ax = Figure().add_subplot()
+    draw_breakeven(ax, b, "api")
+    api_line, own_line = ax.get_lines()[:2]
+    v = own_line.get_xdata()[-1] * 1e6
+    assert own_line.get_ydata()[-1] * 1e3 == pytest.approx(b.monthly_costs_usd(v)[0])
+    assert api_line.get_ydata()[-1] * 1e3 == pytest.approx(b.monthly_costs_usd(v)[1])

@@ -28,13 +28,16 @@ prompt caching (Anthropic, "Batch processing": https://docs.anthropic.com/en/doc
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from techpm.calc._validate import non_negative, positive, positive_int, probability
 from techpm.errors import TechpmError
 from techpm.tables import APIPrice, get_api_price
 
-__all__ = ["api_cost_usd", "APICost", "api_cost_breakdown", "api_workload_cost", "CACHE_WRITE_TTLS"]
+__all__ = ["api_cost_usd", "APICost", "api_cost_breakdown", "api_workload_cost", "routed_cost_usd",
+           "CACHE_WRITE_TTLS"]
 
 TOKENS_PER_MTOK = 1_000_000
 CACHE_WRITE_TTLS = ("5m", "1h")
@@ -185,3 +188,34 @@ def api_workload_cost(
         requests=requests,
         cache_write_ttl=cache_write_ttl,
     )
+
+
+def routed_cost_usd(shares: Mapping[str, float] | Iterable[tuple[str, float]], input_tokens: float,
+                    output_tokens: float, batch: bool = False) -> float:
+    """Cost of traffic split between models by a router: ``sum(share * api_cost_usd(model, ...))``.
+
+    ``shares`` gives each model the fraction of requests it receives, as a mapping or as (model, share)
+    pairs (the same model may appear twice); the fractions must add up to 1. ``input_tokens`` and
+    ``output_tokens`` are the totals of all requests, assumed alike whichever model answers. Routing
+    easy requests to a small model is how RouteLLM (Ong et al. 2024, https://arxiv.org/abs/2406.18665)
+    reports costs cut "by over 2 times without sacrificing response quality" on public benchmarks; the
+    risk is the hard request sent to the small model.
+
+    >>> round(routed_cost_usd({"claude-haiku-5-5": 1.0}, 1e6, 0), 2)
+    0.1
+    """
+    if isinstance(shares, Mapping):
+        pairs = list(shares.items())
+    elif isinstance(shares, Iterable) and not isinstance(shares, (str, bytes)):
+        pairs = list(shares)
+    else:
+        pairs = []
+    if not pairs or not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        raise TechpmError("shares must map model ids to fractions of the traffic, e.g. {'claude-haiku-5-5': 0.7, "
+                          "'claude-sonnet-5-5': 0.3}, or list (model, share) pairs.")
+    for model, share in pairs:
+        probability(f"share of {model!r}", share)
+    total = sum(share for _, share in pairs)
+    if not math.isclose(total, 1.0, abs_tol=1e-9):
+        raise TechpmError(f"the shares must add up to 1, got {total:g}.")
+    return sum(share * api_cost_usd(model, input_tokens, output_tokens, batch=batch) for model, share in pairs)

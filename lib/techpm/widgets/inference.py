@@ -9,12 +9,14 @@ Each is an ``Explorer``: controls -> ``compute`` (calculators only) -> one HTML 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from techpm import calc
 from techpm.widgets import Explorer, dropdown, slider
 
-__all__ = ["serving_explorer", "api_cost_explorer", "DAYS_PER_MONTH", "GPU_COUNTS"]
+__all__ = ["serving_explorer", "api_cost_explorer", "draw_roofline", "draw_breakeven", "DAYS_PER_MONTH",
+           "GPU_COUNTS"]
 
 GPU_COUNTS = (1, 2, 4, 8)          # tensor-parallel degrees within one server
 DAYS_PER_MONTH = calc.HOURS_PER_MONTH / 24   # the 730-hour month of the self-hosting calculator
@@ -150,3 +152,52 @@ def api_cost_explorer(model: str = "claude-haiku-5-5", requests_per_day: int = 1
                             style={"description_width": "initial"}),
     }
     return Explorer(controls, _api, _describe_api, _draw_api, title="API cost calculator", figsize=(6.4, 2.2))
+
+
+# ---- static figures for the lesson --------------------------------------------------------------------
+
+def draw_roofline(ax: Any, points: Mapping[str, calc.RooflineStep]) -> None:
+    """The roofline of one replica, with each labelled step (``calc.prefill_step`` / ``calc.decode_step``) on it.
+
+    x: arithmetic intensity (FLOPs per byte moved); y: FLOP/s the step can reach,
+    ``min(peak FLOP/s, intensity x bytes/s)``. Left of the ridge: memory-bound; right: compute-bound.
+    """
+    first = next(iter(points.values()))
+    peak, bandwidth = first.flops_per_s, first.bytes_per_s
+    ridge = peak / bandwidth
+    xs = [10 ** (k / 10) for k in range(-10, 51)]                     # 0.1 .. 100,000 FLOPs per byte
+    ax.plot(xs, [min(peak, x * bandwidth) / 1e12 for x in xs], color="k", linewidth=1.5)
+    ax.axvline(ridge, color="#969696", linestyle=":", linewidth=1)
+    ax.annotate(f"ridge: {ridge:,.0f} FLOPs/byte", (ridge, peak / 1e12 / 30), fontsize=7, xytext=(4, 0),
+                textcoords="offset points")
+    colors = ["#d94801", "#2171b5", "#6baed6", "#9ecae1", "#238b45"]
+    for (label, step), color in zip(points.items(), colors * (1 + len(points) // len(colors)), strict=False):
+        reached = step.flops / step.time_s / 1e12
+        ax.plot([step.arithmetic_intensity], [reached], "o", color=color, markersize=7,
+                label=f"{label}: {step.bound}-bound")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(peak / 1e12 / 3000, peak / 1e12 * 3)
+    ax.set_xlabel("arithmetic intensity (FLOPs per byte moved, log scale)")
+    ax.set_ylabel("TFLOP/s reached (log scale)")
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+
+
+def draw_breakeven(ax: Any, breakeven: calc.BreakEven, api_label: str, replicas: int = 3) -> None:
+    """Monthly cost against volume: the API's straight line, self-hosting's staircase of replicas."""
+    capacity = breakeven.replica_capacity_requests_per_month
+    volumes = [capacity * replicas * k / 300 for k in range(1, 301)]
+    costs = [breakeven.monthly_costs_usd(v) for v in volumes]
+    millions = [v / 1e6 for v in volumes]
+    ax.plot(millions, [api / 1e3 for _, api in costs], color="#2171b5", label=f"API ({api_label})")
+    ax.plot(millions, [own / 1e3 for own, _ in costs], color="#d94801", drawstyle="steps-post",
+            label="self-hosted (replicas rented by the month)")
+    if breakeven.breaks_even:
+        ax.axvline(breakeven.breakeven_requests_per_month / 1e6, color="#969696", linestyle=":", linewidth=1)
+        ax.annotate("break-even", (breakeven.breakeven_requests_per_month / 1e6, 0), fontsize=7,
+                    xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel("requests per month (millions)")
+    ax.set_ylabel("US$ per month (thousands)")
+    ax.set_xlim(0, millions[-1])
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
