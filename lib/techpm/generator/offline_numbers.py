@@ -97,6 +97,10 @@ def duration(seconds: float) -> str:
     return f"{seconds / SECONDS_PER_DAY:,.1f} days"
 
 
+def _count(n: float, noun: str) -> str:
+    return f"{num(n)} {noun}{'' if n == 1 else 's'}"
+
+
 def pct(x: float) -> str:
     return f"{x:.0%}" if abs(x) >= 0.1 else f"{x:.1%}"
 
@@ -259,7 +263,7 @@ def _rag(f: Figures, s: Scenario) -> None:
     index8 = calc.hnsw_index_bytes(chunks, EMBED_DIM, bytes_per_value=1)
     shards = calc.vector_shards_needed(index32, RAM_PER_NODE_BYTES)
     f.add("index_bytes", "Vector index in memory", index32,
-          f"{size(index32)} as float32 ({shards} node(s) of {size(RAM_PER_NODE_BYTES)} RAM), {size(index8)} as int8",
+          f"{size(index32)} as float32 ({_count(shards, 'node')} of {size(RAM_PER_NODE_BYTES)} RAM), {size(index8)} as int8",
           f"{num(chunks)} x ({EMBED_DIM:,} dims x 4 bytes + 2 x 16 links x 4 bytes)",
           "calc.hnsw_index_bytes, calc.vector_shards_needed", "HNSW with M = 16; nodes filled to 70%")
     input_tokens = RAG_SYSTEM_TOKENS + RAG_TOP_K * RAG_CHUNK_TOKENS + RAG_QUESTION_TOKENS
@@ -351,7 +355,7 @@ def _inference(f: Figures, s: Scenario) -> None:
     gpu_price = calc.get_gpu_prices(gpu)[0].usd_per_gpu_hour
     monthly = calc.gpu_monthly_usd(gpu_price, plan.gpus)
     f.add("fleet", "GPUs for the peak", plan.gpus,
-          f"{num(plan.gpus)} GPUs ({num(plan.replicas)} replicas), {usd(monthly)} a month on demand",
+          f"{_count(plan.gpus, 'GPU')} ({_count(plan.replicas, 'replica')}), {usd(monthly)} a month on demand",
           f"{num(s.peak_rps.value)} req/s x {duration(busy.request_latency_s)} = {num(plan.concurrency)} in flight; "
           f"/ ({batch} slots x 70%)", "calc.capacity_plan, calc.gpu_monthly_usd",
           f"${gpu_price:g} per GPU-hour ({calc.get_gpu_prices(gpu)[0].provider}); 70% target utilization")
@@ -464,7 +468,7 @@ def _api_platform(f: Figures, s: Scenario) -> None:
     est = calc.serving_estimate(model, gpu, n_gpus=n_gpus, batch_size=32, prompt_tokens=prompt, output_tokens=out)
     plan = calc.capacity_plan(s.peak_rps.value, est.request_latency_s, 32, n_gpus, 0.7)
     f.add("capacity", "Capacity for the peak", plan.gpus,
-          f"{num(plan.concurrency)} requests in flight -> {num(plan.replicas)} replicas, {num(plan.gpus)} GPUs",
+          f"{num(plan.concurrency)} requests in flight -> {_count(plan.replicas, 'replica')}, {_count(plan.gpus, 'GPU')}",
           f"L = {num(s.peak_rps.value)} req/s x {duration(est.request_latency_s)}; / (32 slots x 70%)",
           "calc.capacity_plan (Little's law), calc.serving_estimate", f"{model} as the served model")
     bucket = calc.simulate_token_bucket([0.0] * 30, rate_per_s=1.0, burst=20)
