@@ -285,3 +285,9 @@ def test_best_beta_check_uses_the_lab(fitted):
     assert check.best_beta(best).passed and check.best_beta(str(best)).passed
     wrong = next(b for b in check.BETA_CHOICES if b != best)
     assert not check.best_beta(wrong).passed and "users' reward" in check.best_beta(wrong).message
+
+
+def test_overoptimisation_image_is_a_png(fitted):
+    pool = goodhart.answer_pool("test")
+    curve = goodhart.kl_regularised_curve(pool, fitted.weights, preferences.USER_WEIGHTS, [1.0, 0.1])
+    assert goodhart.overoptimisation_image(curve).data[:4] == b"\x89PNG"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -156,3 +157,22 @@ def plot_overoptimisation(ax, *curves: OptimisationCurve, marker: tuple[float, f
     ax.set_ylabel("expected reward")
     if legend:
         ax.legend(fontsize=7, loc="center right")
+
+
+def overoptimisation_image(*curves: OptimisationCurve, figsize: tuple[float, float] = (6.4, 3.8)) -> Any:
+    """The over-optimisation figure as a PNG image for a notebook (no pyplot: quicker to import and draw)."""
+    import io
+
+    from IPython.display import Image
+    from matplotlib.figure import Figure
+
+    from techpm.plotting import DPI, use_course_style
+
+    use_course_style()
+    fig = Figure(figsize=figsize, dpi=DPI)
+    ax = fig.add_subplot()
+    plot_overoptimisation(ax, *curves)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return Image(data=buffer.getvalue(), format="png")
