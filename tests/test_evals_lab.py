@@ -120,6 +120,12 @@ def test_simulated_sampling_separates_known_from_guessed():
     for samples, _, known in runs:
         agree[known].append(hall.self_consistency(samples).agreement)
     assert sum(agree[True]) / len(agree[True]) > sum(agree[False]) / len(agree[False]) + 0.3
+    right = [hall.self_consistency(s).majority == correct for s, correct, known in runs if known]
+    assert sum(right) / len(right) > 0.95  # the majority answer is the known one
+    flagged = [hall.self_consistency(s).agreement < 0.6 for s, _, _ in runs]
+    wrong = [hall.self_consistency(s).majority != correct for s, correct, _ in runs]
+    score = score_detector(flagged, wrong)
+    assert score.true_negatives > 0 and score.precision > 0.8 and 0 < score.recall < 1
     # a consistent hallucination looks like knowledge to this detector
     fooled = hall.simulate_sampling(400, k=5, known_share=0.0, p_confidently_wrong=1.0, seed=2)
     assert sum(hall.self_consistency(s).agreement for s, _, _ in fooled) / 400 > 0.8

@@ -40,7 +40,7 @@ __all__ = [
 class SelfConsistency:
     """How much k sampled answers to one question agree."""
 
-    majority: Hashable
+    majority: Hashable  # the most frequent answer, as normalised (lowercase, single spaces)
     agreement: float  # share of samples equal to the majority answer
     distinct: int
     entropy_bits: float  # 0 when all agree; log2(k) when all differ
@@ -68,14 +68,15 @@ def self_consistency(samples: Sequence[object],
 
 def simulate_sampling(n_questions: int, k: int, known_share: float, p_repeat_when_known: float = 0.9,
                       p_confidently_wrong: float = 0.0, n_guesses: int = 5,
-                      seed: int = 0) -> list[tuple[list[int], int, bool]]:
+                      seed: int = 0) -> list[tuple[list[str], str, bool]]:
     """A toy model of sampling a language model k times per question (a model, not a measurement).
 
     For a share ``known_share`` of questions the model knows the answer (answer 0) and gives it with
     probability ``p_repeat_when_known``, else one of ``n_guesses`` wrong answers. For the rest it
     guesses uniformly among ``n_guesses`` wrong answers, except that a share ``p_confidently_wrong`` of
     them has one wrong answer it repeats as reliably as a known fact: a consistent hallucination.
-    Returns ``(samples, correct_answer, known)`` per question. Seeded, so the lesson is reproducible.
+    Answers are strings ("0" is the right one, "1".."n_guesses" wrong ones), as ``self_consistency``
+    compares them. Returns ``(samples, correct_answer, known)`` per question. Seeded: reproducible.
     """
     import numpy as np
 
@@ -100,7 +101,7 @@ def simulate_sampling(n_questions: int, k: int, known_share: float, p_repeat_whe
             samples = np.where(keep, 1, wrong)
         else:
             samples = wrong
-        out.append(([int(s) for s in samples], 0, known))
+        out.append(([str(s) for s in samples], "0", known))
     return out
 
 

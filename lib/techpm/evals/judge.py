@@ -27,7 +27,7 @@ from techpm.errors import TechpmError
 __all__ = [
     "ranks", "spearman", "PointAgreement", "agreement_by_point", "LengthBias", "length_bias",
     "Verdict", "pairwise_verdict", "SwapTest", "swap_test", "LeaderboardRow", "leaderboard",
-    "pairwise_win_rates",
+    "pairwise_win_rates", "grader_points", "pad_by_repetition", "stuff_keywords", "BUZZWORD_PARAGRAPH",
 ]
 
 
@@ -213,3 +213,40 @@ def pairwise_win_rates(answers: Mapping[str, Sequence[object]], judge: Callable[
             games[a] += 1
             games[b] += 1
     return {s: wins[s] / games[s] for s in systems}
+
+
+def grader_points(report: object, use_judge: bool = False) -> dict[str, int]:
+    """A ``techpm.grade`` report's per-point scores on the human 0/1/2 scale (its 0, 0.5, 1 doubled).
+
+    ``use_judge=True`` reads Claude's scores (``techpm.grade(text, judge=True)``) where it gave them, and
+    the deterministic checks' elsewhere.
+    """
+    points = getattr(report, "points", None)
+    if points is None:
+        raise TechpmError(f"expected a techpm.grade report, got {type(report).__name__}.")
+    out = {}
+    for p in points:
+        score = p.judge_score if use_judge and p.judge_score is not None else p.score
+        out[p.id] = round(2 * score)
+    return out
+
+
+def pad_by_repetition(text: str) -> str:
+    """The answer followed by itself, introduced as a recap: twice the words, not one new idea."""
+    return f"{text}\n\nTo recap the points above in full:\n\n{text}"
+
+
+BUZZWORD_PARAGRAPH = (
+    "Deep dive: the latency-cost-quality triangle drives every choice here. Streaming, caching and speculative "
+    "decoding cut latency; batching, routing to a smaller model and quantization cut cost; retrieval, "
+    "reranking, chain-of-thought and human review raise quality, each a trade-off. We evaluate with a golden "
+    "set, an LLM-as-judge calibrated against human labels, A/B tests and error bars, watching for "
+    "contamination and Goodhart's law; hallucination is detected, mitigated and measured with citations, "
+    "abstention and monitoring."
+)
+"""Vocabulary from the method's rubric with nothing specific to any question: a probe for keyword bias."""
+
+
+def stuff_keywords(text: str) -> str:
+    """The answer with ``BUZZWORD_PARAGRAPH`` appended: a few dozen words, no new idea about the question."""
+    return f"{text}\n\n{BUZZWORD_PARAGRAPH}"
