@@ -19,7 +19,8 @@ et al. 2025, "How to Scale Your Model", inference chapter, https://jax-ml.github
 FLOPs come from ``calc.forward_flops_per_token`` (weights + attention), bytes from the weights read
 (``param_count``, minus the input embedding, which is a lookup) and ``calc.kv_cache_bytes``. Tensor
 parallelism over ``n_gpus`` divides both, ideally (communication is not modelled). ``efficiency`` (0-1]
-scales both peak rates: real kernels reach roughly 50-80% of them. These are best-case bounds: measure.
+scales both peak rates: real kernels reach only part of them. These are best-case bounds: measure
+(``benchmarks/gpu_decode_check.py`` times a decode step on a GPU against this module's prediction).
 
 Continuous batching (Yu et al. 2022, "Orca", OSDI, https://www.usenix.org/conference/osdi22/presentation/yu:
 "36.9x throughput improvement at the same level of latency" over FasterTransformer on GPT-3 175B)

@@ -45,7 +45,7 @@ def _describe_serving(r: dict[str, Any]) -> str:
             f"(decode {e.decode_bound}-bound); a request takes {e.request_latency_s:,.1f} s. "
             f"<b>Cost</b> at ${e.usd_per_gpu_hour:.2f}/GPU-hour: ${e.usd_per_mtok_output:,.2f} per million "
             f"output tokens (${e.usd_per_request * 1e3:,.2f} per 1,000 requests) with the replica always busy. "
-            f"Roofline bounds: real engines reach perhaps 50-80% of them. The figure: latency against "
+            f"Roofline bounds: real engines reach only part of the datasheet rates. The figure: latency against "
             f"throughput as the batch grows (1, 2, 4, ...); the orange dot is your batch.")
 
 
