@@ -13,6 +13,20 @@ def _figure(ncols: int = 1) -> tuple[Any, Any]:
     return plt.subplots(1, ncols, figsize=(9.6 if ncols > 1 else 6.4, 3.4))
 
 
+def _log(ax: Any, axis: str, ticks: Sequence[float] | None = None) -> None:
+    """A log axis with plain numbers (1,000 not 10^3) and no crowded minor labels."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+    if ticks is not None:
+        target.set_ticks(list(ticks))
+    else:
+        target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    target.set_minor_formatter(NullFormatter())
+
+
 def _finish(fig: Any, show: bool) -> Any:
     import matplotlib.pyplot as plt
 
@@ -28,9 +42,12 @@ def chunk_sweep(rows: Sequence[Any], k: int, show: bool = True) -> Any:
     fig, (a, b) = _figure(2)
     sizes = [r.size_chars for r in rows]
     a.plot(sizes, [r.recall for r in rows], marker="o")
-    a.set(xscale="log", ylim=(0, 1), xlabel="chunk size (characters)", ylabel=f"recall of sections, top {k} chunks")
+    a.set(ylim=(0, 1), xlabel="chunk size (characters)", ylabel=f"recall of sections, top {k} chunks")
     b.plot(sizes, [r.context_tokens for r in rows], marker="o", color="tab:orange")
-    b.set(xscale="log", yscale="log", xlabel="chunk size (characters)", ylabel=f"prompt tokens for top {k}")
+    b.set(xlabel="chunk size (characters)", ylabel=f"prompt tokens for top {k}")
+    for ax in (a, b):
+        _log(ax, "x", sizes)
+    _log(b, "y")
     return _finish(fig, show)
 
 
@@ -44,7 +61,7 @@ def evaluation(table: dict[str, dict[str, float]], show: bool = True) -> Any:
         ax.bar(xs, [table[name][m] for m in metrics], width, label=name)
     ax.set_xticks(range(len(metrics)), metrics)
     ax.set(ylim=(0, 1), ylabel="mean over the question set")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.14), ncol=len(names), fontsize=8, frameon=False)
     return _finish(fig, show)
 
 
@@ -53,9 +70,12 @@ def scaling(points: Sequence[Any], show: bool = True) -> Any:
     fig, (a, b) = _figure(2)
     ns = [p.n for p in points]
     a.plot(ns, [p.recall for p in points], marker="o")
-    a.set(xscale="log", ylim=(0, 1.02), xlabel="vectors in the index", ylabel="HNSW recall@10 vs. exact")
+    a.set(ylim=(0, 1.02), xlabel="vectors in the index", ylabel="HNSW recall@10 vs. exact")
     b.plot(ns, [p.exact_s * 1e6 for p in points], marker="o", label="exact (scan)")
     b.plot(ns, [p.approx_s * 1e6 for p in points], marker="o", label="HNSW")
-    b.set(xscale="log", yscale="log", xlabel="vectors in the index", ylabel="µs per query")
+    b.set(xlabel="vectors in the index", ylabel="µs per query")
+    for ax in (a, b):
+        _log(ax, "x", ns)
+    _log(b, "y")
     b.legend()
     return _finish(fig, show)

@@ -36,7 +36,6 @@ def _draw(r: dict[str, Any], ax: Any) -> None:
     c = r["curve"]
     ax.plot(c.context_tokens, c.recall, marker=".", color="tab:blue")
     ax.plot([c.context_tokens[r["k"] - 1]], [r["recall"]], "o", color="tab:red", markersize=9)
-    ax.set_xscale("log")
     ax.set_xlabel("retrieved tokens in the prompt (top 1 … 20 chunks)")
     ax.set_ylabel("recall of relevant sections")
     ax.set_ylim(0, 1)
