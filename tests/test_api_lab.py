@@ -243,6 +243,7 @@ def test_dashboard_figure_plots_the_daily_series(log, dash):
     assert [line.get_label() for line in errors.get_lines()] == ["4xx", "429", "5xx", "timeout"]
     daily = calls.get_lines()[0].get_ydata()
     assert daily.sum() == len(log) and daily.argmax() == log.config.leak_day
+    assert dashboard.dashboard_image(log, dash).data[:4] == b"\x89PNG"
 
 
 # --------------------------------------------------------------------------------------------------

@@ -196,11 +196,11 @@ def _spend_split(log: RequestLog) -> tuple[np.ndarray, np.ndarray]:
 
 def plot_dashboard(log: RequestLog, dash: Dashboard, fig=None):  # noqa: ANN001 - a matplotlib Figure
     """Two panels over the log's days: error rates (the incident, the first-week effect) and calls per day
-    (growth, and the surges ``surge_flags`` found, marked)."""
+    (growth, and the surges ``surge_flags`` found, marked). Draws on ``fig`` or on a new 9.6 x 3 in Figure."""
     if fig is None:
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
-        fig = plt.figure(figsize=(9.6, 3.0))
+        fig = Figure(figsize=(9.6, 3.0), dpi=80)
     ax_err, ax_calls = fig.subplots(1, 2)
     day, n_days = log.day, log.config.days
     calls = np.bincount(day, minlength=n_days).astype(float)
@@ -218,3 +218,14 @@ def plot_dashboard(log: RequestLog, dash: Dashboard, fig=None):  # noqa: ANN001 
     ax_calls.set(title="Calls per day (surges in red)", xlabel="day")
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.88, wspace=0.22)
     return fig
+
+
+def dashboard_image(log: RequestLog, dash: Dashboard):  # noqa: ANN201 - an IPython Image
+    """``plot_dashboard`` rendered once to PNG, for display in a notebook without importing pyplot."""
+    import io
+
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    plot_dashboard(log, dash).savefig(buffer, format="png")
+    return Image(data=buffer.getvalue(), format="png")
