@@ -239,13 +239,15 @@ def test_exact_best_of_n_kl_approaches_the_formula_and_never_exceeds_it():
 
 def test_overoptimisation_on_the_shipped_data(fitted):
     pool = goodhart.answer_pool("test")
-    betas = np.logspace(1, -2, 31)
+    betas = np.r_[np.inf, np.logspace(1, -2, 31)]
     curve = goodhart.kl_regularised_curve(pool, fitted.weights, preferences.USER_WEIGHTS, betas)
+    assert curve.kl[0] == pytest.approx(0.0, abs=1e-12)  # beta = inf is the reference policy
     assert np.all(np.diff(curve.kl) > 0) and np.all(np.diff(curve.proxy) > 0)  # optimising harder: further, higher
     assert 0 < curve.peak < len(betas) - 1  # the users' reward peaks in between ...
     assert curve.gold[-1] < curve.gold[curve.peak] - 0.5  # ... and then falls back (Goodhart)
     bon = goodhart.best_of_n_curve(pool, fitted.weights, preferences.USER_WEIGHTS, 2 ** np.arange(0, 13))
     assert bon.kl[0] == pytest.approx(0.0, abs=1e-12) and 0 < bon.peak < 12
+    assert bon.gold[0] == pytest.approx(curve.gold[0])  # best-of-1 is the reference too
     assert np.all(bon.kl <= np.array([calc.best_of_n_kl(int(n)) for n in bon.knob]) + 1e-9)
 
 

@@ -95,7 +95,8 @@ def _kl_rows(pi: np.ndarray, ref: np.ndarray) -> np.ndarray:
 
 
 def kl_regularised_policy(pool: AnswerPool, proxy: np.ndarray, beta: float) -> np.ndarray:
-    """``pi_beta(y|x) ~ pi_ref(y|x) exp(proxy(y) / beta)`` for every question (rows sum to 1)."""
+    """``pi_beta(y|x) ~ pi_ref(y|x) exp(proxy(y) / beta)`` for every question (rows sum to 1);
+    ``beta = inf`` is the reference policy itself."""
     if not (isinstance(beta, (int, float)) and beta > 0):
         raise TechpmError(f"beta must be a positive number, got {beta!r}.")
     logits = np.log(pool.ref_probs) + proxy / beta

@@ -18,7 +18,7 @@ from techpm.widgets import Explorer, dropdown, slider
 __all__ = ["beta_explorer", "budget_explorer", "OPTIMISED_REWARDS", "BETA_GRID"]
 
 OPTIMISED_REWARDS = {"the learned reward model (proxy)": "proxy", "the users' own reward (gold)": "gold"}
-BETA_GRID = tuple(10 ** (1 - 3 * i / 40) for i in range(41))  # 10 down to 0.01
+BETA_GRID = (float("inf"), *(10 ** (1 - 3 * i / 40) for i in range(41)))  # the reference, then 10 to 0.01
 
 
 @cache
