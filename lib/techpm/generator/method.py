@@ -21,6 +21,7 @@ __all__ = [
     "QuestionKind",
     "RubricPoint",
     "SectionSpec",
+    "draw_method",
     "get_kind",
     "method_markdown",
 ]
@@ -210,3 +211,59 @@ def method_markdown() -> str:
     lines.append("## What a good answer shows")
     lines.extend(f"{i}. **{p.title}.** {p.earns}" for i, p in enumerate(RUBRIC, start=1))
     return "\n".join(lines) + "\n"
+
+
+# Short labels for the diagram, and how the sections feed each other (from -> to, what flows).
+_SHORT = ("Clarify &\nconstrain", "Users", "System\ndesign", "Deep dive &\ntrade-offs", "API &\ndev. experience",
+          "Metrics")
+_BLURB = ("questions,\nassumptions,\nnumbers", "developers and\nend users:\nquality bar", "whiteboard:\ndata, models,\nserving",
+          "latency, cost,\nquality, with\nnumbers", "endpoints,\npricing, limits,\nversioning", "targets for\ntechnical and\nproduct")
+LINKS = ((1, 4, "constraints become the numbers"), (2, 6, "the users' quality bar becomes metrics"),
+         (6, 1, "metrics test the assumptions"))
+
+
+def draw_method(ax=None):  # type: ignore[no-untyped-def]
+    """The six sections as a flow (1 -> 6) with the three links that tie them together; returns the figure.
+
+    Used by the start-here notebook: scoping feeds the numbers of the deep dive, the users set the
+    quality bar that the metrics measure, and the metrics close the loop by testing the assumptions."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9.6, 3.8))
+    else:
+        fig = ax.figure
+    ax.set_xlim(0, 12)
+    ax.set_ylim(-3.2, 2.5)
+    ax.axis("off")
+    width_in, height_in = ax.get_position().size * fig.get_size_inches()
+    aspect = (width_in / 12) / (height_in / 5.7)  # arcs bend in display space: data height per data width
+    centers = [(1 + 2 * i, 0.0) for i in range(len(SECTIONS))]
+    for i, (x, y) in enumerate(centers):
+        ax.add_patch(FancyBboxPatch((x - 0.8, y - 0.55), 1.6, 1.1, boxstyle="round,pad=0.05",
+                                    facecolor="#fde2c8" if i == 3 else "#dbe9f6", edgecolor="#33557a"))
+        ax.text(x, y + 0.25, f"{i + 1}", ha="center", va="center", fontsize=11, fontweight="bold")
+        ax.text(x, y - 0.2, _SHORT[i], ha="center", va="center", fontsize=8)
+        ax.text(x, y - 1.15, _BLURB[i], ha="center", va="center", fontsize=7, color="#444")
+        if i:
+            ax.add_patch(FancyArrowPatch((centers[i - 1][0] + 0.85, y), (x - 0.85, y), arrowstyle="-|>",
+                                         mutation_scale=12, color="#33557a"))
+    for a, b, label in LINKS:
+        (xa, _), (xb, _) = centers[a - 1], centers[b - 1]
+        if b > a:  # forward links arc above the boxes
+            rad, y0 = (0.3, 0.62) if b - a < 4 else (0.25, 0.62)
+            height = rad * (xb - xa) / 2 * aspect * 1.1
+            ax.add_patch(FancyArrowPatch((xa, y0), (xb, y0), connectionstyle=f"arc3,rad=-{rad}",
+                                         arrowstyle="-|>", mutation_scale=12, color="#b35900"))
+            ax.text((xa + xb) / 2, y0 + height + 0.08, label, ha="center", va="bottom", fontsize=8,
+                    color="#b35900")
+        else:      # the feedback loop runs below, dashed
+            rad, y0 = 0.12, -1.75
+            height = rad * (xa - xb) / 2 * aspect * 1.1
+            ax.add_patch(FancyArrowPatch((xa, y0), (xb, y0), connectionstyle=f"arc3,rad=-{rad}",
+                                         arrowstyle="-|>", mutation_scale=12, linestyle="--", color="#777"))
+            ax.text((xa + xb) / 2, y0 - height - 0.1, label, ha="center", va="top", fontsize=8, color="#555")
+    ax.set_title("The six sections of an answer, and how they feed each other", fontsize=10)
+    fig.tight_layout()
+    return fig
