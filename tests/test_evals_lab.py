@@ -297,3 +297,30 @@ def test_exercise_checks_accept_the_calculators_answer_and_explain_the_usual_mis
     assert check.ab_days(days).passed and not check.ab_days(days - 1).passed
     assert check.contamination_reading("b").passed and not check.contamination_reading("a").passed
     assert check.eval_items(...).status == "not done"
+
+
+def test_grader_points_and_bias_probes():
+    import techpm
+
+    answer = load_graded_answers().answers[0]
+    report = techpm.grade(answer.text)
+    points = judge.grader_points(report)
+    assert set(points) == set(load_graded_answers().points)
+    assert all(points[p.id] == 2 * p.score for p in report.points)
+    assert sum(points.values()) == round(2 * sum(p.score for p in report.points))
+    with pytest.raises(TechpmError, match="techpm.grade report"):
+        judge.grader_points("not a report")
+    doubled = judge.pad_by_repetition(answer.text)
+    assert len(doubled.split()) > 2 * answer.words and answer.text in doubled
+    stuffed = judge.stuff_keywords(answer.text)
+    assert stuffed.startswith(answer.text) and stuffed.endswith(judge.BUZZWORD_PARAGRAPH)
+
+
+def test_human_vs_judge_figure_is_a_png():
+    from techpm.evals import plots
+
+    data = load_graded_answers()
+    png = plots.human_vs_judge_png(data.answers, [a.human_total for a in data.answers], data.systems, data.max_total)
+    assert png[:4] == b"\x89PNG" and len(png) > 5_000
+    with pytest.raises(ValueError):
+        plots.human_vs_judge_png(data.answers, [1, 2], data.systems, data.max_total)
