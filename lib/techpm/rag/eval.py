@@ -27,12 +27,32 @@ class Question:
     key_terms: tuple[str, ...]
 
 
-@cache
-def load_questions() -> tuple[Question, ...]:
-    """The labelled questions of ``techpm/data/rag_questions.json``."""
+def _flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def label_holds(question: Question, sections: dict) -> bool:
+    """True when every relevant section exists in ``sections`` (id -> Section) and contains every key term
+    (case and line breaks ignored). Python versions differ: 3.10's reference has no ``except*``."""
+    return all(sid in sections and all(_flat(t) in _flat(sections[sid].text) for t in question.key_terms)
+               for sid in question.relevant)
+
+
+def all_questions() -> tuple[Question, ...]:
+    """Every question of ``techpm/data/rag_questions.json``, as written."""
     text = resources.files("techpm").joinpath("data", "rag_questions.json").read_text(encoding="utf-8")
     return tuple(Question(q["id"], q["question"], tuple(q["relevant"]), tuple(q["key_terms"]))
                  for q in json.loads(text)["questions"])
+
+
+@cache
+def load_questions() -> tuple[Question, ...]:
+    """The labelled questions whose labels hold for the running Python's reference (all of them on
+    Python 3.11 to 3.13; 3.10 lacks one feature)."""
+    from techpm.rag.corpus import section_index
+
+    sections = section_index()
+    return tuple(q for q in all_questions() if label_holds(q, sections))
 
 
 def score_ranking(ranked_sections: Sequence[str], relevant: Sequence[str]) -> dict[str, float]:
