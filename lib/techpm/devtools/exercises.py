@@ -103,6 +103,9 @@ def exercise_from_solution(solution: dict[str, Any], exercise_relpath: str, root
             elif BEGIN in text:
                 text = strip_markdown(text)
         set_source(cell, text)
+    from techpm.workshop.slides import tag_slides
+
+    tag_slides(nb)  # a stubbed answer may no longer open a (sub)slide
     return nb
 
 

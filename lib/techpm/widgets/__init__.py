@@ -13,7 +13,6 @@ import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
-
 MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.16, "top": 0.9}
 
 

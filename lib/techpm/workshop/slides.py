@@ -21,7 +21,7 @@ def slide_type(cell: dict[str, Any], index: int, setup_index: int) -> str:
         return "slide"
     if cell["cell_type"] == "code" and (index == setup_index or "parameters" in tags(cell)):
         return "skip"
-    if cell["cell_type"] == "markdown":
+    if cell["cell_type"] == "markdown" and not text.startswith("### BEGIN SOLUTION"):
         if text.startswith("## "):
             return "slide"
         if text.startswith("### "):
