@@ -26,14 +26,17 @@ def human_vs_judge_png(answers: Sequence[Any], judge_totals: Sequence[float], sy
     for system, colour in SYSTEM_COLOURS.items():
         if system in systems:
             ax.scatter([], [], color=colour, label=f"{system}: {systems[system].split(':')[0]}")
+    ax.plot([0, max_total], [0, max_total], color="k", linestyle=":", linewidth=1, label="judge = human")
+    ax.set_xlim(-0.5, max_total + 0.5)
+    ax.set_ylim(-0.5, max_total + 0.5)
     ax.set_xlabel(f"human total (0-{max_total})")
     ax.set_ylabel(f"judge total (0-{max_total})")
     ax.set_title("each answer: human vs. judge (dot size = length)", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", frameon=False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.15, top=0.9)  # fixed margins: no layout solving
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})  # fast encoding
     return buffer.getvalue()
 
 
