@@ -222,11 +222,14 @@ def _design(doc: _Doc) -> tuple[float, str, str]:
     if len(components) >= 7 and len(production) >= 3 and flow:
         return 1.0, _quote(evidence), "Coherent and production-aware; check each box in the diagram has an owner."
     if len(components) >= 4:
-        missing = "what happens on failure (fallbacks, retries), how you monitor it, and how you roll out changes"
-        return 0.5, _quote(evidence), (
-            f"Add a request path you could draw ({'done' if flow else 'arrows from input to output'}) and "
-            f"production concerns: {missing}." if len(production) < 3 else
-            "Draw the request path from input to output (A -> B -> C) and name the data stores.")
+        production_advice = ("production concerns: what happens on failure (fallbacks, retries), how you "
+                             "monitor it, and how you roll out changes")
+        if len(production) < 3:
+            advice = (f"Add {production_advice}." if flow else
+                      f"Draw the request path from input to output (A -> B -> C) and add {production_advice}.")
+        else:
+            advice = "Draw the request path from input to output (A -> B -> C) and name the data stores."
+        return 0.5, _quote(evidence), advice
     return 0.0, "Few concrete components are named (found: " + (", ".join(sorted(
         c.split("|")[0].strip("\\b") for c in components)) or "none") + ").", (
         "Name the boxes of the architecture and the path a request takes through them: input, preprocessing, "
