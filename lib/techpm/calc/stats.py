@@ -20,7 +20,7 @@ Every formula here is written out by hand (the formulas are the lesson) using on
     paired t          mean(d) -+ t_{1-a/2, n-1} sd(d)/sqrt(n),  d = a - b per question
     A/B sample size   n = (z_{1-a/2} sqrt(2 pbar qbar) + z_{power} sqrt(p1 q1 + p2 q2))^2 / delta^2 per arm
                       (pooled variance under H0, unpooled under H1: Fleiss, Levin & Paik, "Statistical
-                      Methods for Rates and Proportions", 3rd ed. 2003, eq. 4.14 without continuity
+                      Methods for Rates and Proportions", 3rd ed. 2003, ch. 4, without continuity
                       correction; statsmodels' samplesize_proportions_2indep_onetail computes the same).
                       method="arcsine" uses Cohen's h = 2 asin(sqrt p2) - 2 asin(sqrt p1) instead; the
                       transform has variance 1/n in each arm whatever p, so n = 2 ((z_{1-a/2} + z_power) / h)^2
@@ -453,7 +453,7 @@ def ab_test_sample_size(base_rate: float, minimum_detectable_effect: float, alph
         n = (z_{1-alpha/2} sqrt(2 pbar (1 - pbar)) + z_power sqrt(p1 q1 + p2 q2))^2 / (p2 - p1)^2
 
     with the pooled variance under "no difference" and each arm's own variance under the effect
-    (Fleiss, Levin & Paik 2003, eq. 4.14, no continuity correction). 10% -> 12% at the defaults:
+    (Fleiss, Levin & Paik 2003, ch. 4, no continuity correction). 10% -> 12% at the defaults:
     3,841 per arm. ``method="arcsine"`` uses Cohen's h (the variance-stabilising transform that
     statsmodels' ``NormalIndPower`` with ``proportion_effectsize`` uses): 3,835 here. Halving the
     effect roughly quadruples the users.
