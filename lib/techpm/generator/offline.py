@@ -75,6 +75,22 @@ def answer(question: str) -> Answer:
 
 # --------------------------------------------------------------------------------------------------
 
+def _lower(text: str) -> str:
+    """Lower-case the first letter, unless the first word is an acronym ("API platform")."""
+    first = text.split(" ", 1)[0]
+    return text if first[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _a(phrase: str, bold: bool = True) -> str:
+    """'an inference platform' / 'a RAG' with the right article; the phrase in bold unless ``bold=False``."""
+    article = "an" if phrase[:1].lower() in "aeio" and not phrase[:3].isupper() or phrase[:3] == "API" else "a"
+    return f"{article} **{phrase}**" if bold else f"{article} {phrase}"
+
+
 class _Writer:
     """Fills the templates of one plan; remembers which references it cited, in order."""
 
@@ -133,7 +149,7 @@ class _Writer:
     def _scoping(self) -> str:
         kind = get_kind(self.p.kind)
         lines = [f"Before designing anything, I would scope the problem with these questions "
-                 f"(this reads as a **{kind.title.lower()}** question):", ""]
+                 f"(this reads as {_a(_lower(kind.title))} question):", ""]
         questions = (*self.text.scoping, *COMMON_SCOPING)
         lines += [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
         lines += ["", "**What the question states.**"]
@@ -163,12 +179,15 @@ class _Writer:
                      "(hundreds of thousands of tokens); images only where the question needs them.")
         lines.append(f"- Timeline: {self.s.timeline or 'an MVP in about a quarter, designed so it can grow into production'}.")
         cues = ", ".join(f'"{c}"' for c in self.p.classification.cues) or "no specific cue"
-        lines += ["", f"*Read as a {kind.title.lower()} question (cues: {cues}); the deep dive in section 4 "
-                  f"goes into {self.text.deep_dive_title.lower()}.*"]
+        lines += ["", f"*Read as {_a(_lower(kind.title), bold=False)} question (cues: {cues}); the deep dive in "
+                  f"section 4 goes into {_lower(self.text.deep_dive_title)}.*"]
         return "\n".join(lines)
 
     def _persona(self, title: str, p: Persona) -> list[str]:
-        return [f"**{title}: {p.name[:1].lower()}{p.name[1:]}.**",
+        name = self.fill(p.name)
+        if name.lower() in ("users", title.lower()) or name.lower().startswith("end users"):
+            name = "the people who use the product day to day"
+        return [f"**{title}: {_lower(name)}.**",
                 f"- *Today:* {p.today}.", f"- *Technical sophistication:* {p.sophistication}.",
                 f"- *Key frustrations:* {p.frustrations}.", f"- *What they need from us:* {p.needs}.", ""]
 
@@ -221,17 +240,17 @@ class _Writer:
                 "wait take more off [[batches]]. The saving is only real if the router sends the hard "
                 "requests up, so its accuracy becomes a quality metric.")
         elif "task_cost" in f:
-            parts.append(f"**Cost.** {f['task_cost'].shown.capitalize()} per task: caching the growing "
+            parts.append(f"**Cost.** {_upper(f['task_cost'].shown)} per task: caching the growing "
                          "conversation matters more than the model's list price, and a step budget caps "
                          "the worst case.")
         elif "batching" in f:
-            parts.append(f"**Cost.** {f['batching'].shown.capitalize()}: batching is the main cost lever, "
-                         "and it spends each user's speed; quantization moves the whole curve "
-                         "[[gptq]] [[awq]].")
+            parts.append(f"**Cost.** Batching is the main cost lever, and it spends each user's speed: from "
+                         f"{_lower(f['batching'].label).replace(' vs ', ' to ')}, {f['batching'].shown}. Quantization moves the whole "
+                         "curve [[gptq]] [[awq]].")
         elif "classifier_cost" in f:
-            parts.append(f"**Cost.** Safety checks on a small model add "
-                         f"{f['classifier_cost'].shown.split(', ')[1] if ', ' in f['classifier_cost'].shown else ''}"
-                         ": cheap next to the harm they prevent, as long as they do not add latency in series.")
+            parts.append(f"**Cost.** Safety checks on a small model cost {f['classifier_cost'].shown}: cheap "
+                         "next to the harm they prevent, as long as they run beside generation rather than "
+                         "in series with it.")
         parts.append(
             "**Quality.** The large model, reasoning steps and self-consistency buy accuracy at a multiple "
             "of the cost and latency [[cot]] [[self_consistency]]; retrieval and fine-tuning buy it "
