@@ -7,7 +7,7 @@ One idea per module, each small enough to read in a sitting:
                     against (the language reference every Python ships, ``pydoc_data.topics``)
     judge           how far an automated judge agrees with human grades, and its length and position biases
     hallucination   detection helpers: self-consistency, retrieval verification, citation validation
-    graded          the course's sample answers with human grades per rubric point (``data/graded_answers.json``)
+    graded          the course's sample answers with reference grades per rubric point (standing in for human grades) (``data/graded_answers.json``)
     detection       precision and recall of any detector against ground truth, with Wilson intervals
 
 The statistics themselves (Wilson intervals, kappa, paired differences, A/B sample sizes) live in

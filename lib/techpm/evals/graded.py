@@ -1,4 +1,4 @@
-"""The course's sample answers with human grades per rubric point (``techpm/data/graded_answers.json``).
+"""The course's sample answers with reference grades per rubric point (AI-assisted authoring; they stand in for human grades) (``techpm/data/graded_answers.json``).
 
 Twenty-four answers to six design questions, written in four styles ("systems" A to D) and graded 0/1/2
 on each of the nine rubric points of the method. The file's ``description`` says exactly who graded them
