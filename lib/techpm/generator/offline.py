@@ -179,8 +179,8 @@ class _Writer:
                      "(hundreds of thousands of tokens); images only where the question needs them.")
         lines.append(f"- Timeline: {self.s.timeline or 'an MVP in about a quarter, designed so it can grow into production'}.")
         cues = ", ".join(f'"{c}"' for c in self.p.classification.cues) or "no specific cue"
-        lines += ["", f"*Read as {_a(_lower(kind.title), bold=False)} question (cues: {cues}); the deep dive in "
-                  f"section 4 goes into {_lower(self.text.deep_dive_title)}.*"]
+        lines += ["", f"*Read as {_a(_lower(kind.title), bold=False)} question (cues: {cues}). Deep dive, "
+                  f"section 4: {_lower(self.text.deep_dive_title)}.*"]
         return "\n".join(lines)
 
     def _persona(self, title: str, p: Persona) -> list[str]:

@@ -143,7 +143,10 @@ def build_scenario(kind: str, c: Constraints) -> Scenario:
                             f"{d.requests_per_user_day:g} per user per day")
         peak = Given(per_day.value / SECONDS_PER_DAY * PEAK_TO_MEAN, False, f"{noun} per second at peak",
                      f"{PEAK_TO_MEAN:g}x the day's mean rate")
-    input_tokens = Given(d.input_tokens, False, f"input tokens per {noun.rstrip('s')}")
+    input_what = {"agent": "tokens of instructions and tool schemas per step",
+                  "multimodal": f"tokens of instructions per {noun.rstrip('s')} (the image adds its own, section 4)",
+                  "rag": f"input tokens per {noun.rstrip('s')} (instructions + retrieved chunks + question)"}
+    input_tokens = Given(d.input_tokens, False, input_what.get(kind, f"input tokens per {noun.rstrip('s')}"))
     if c.context_tokens:
         input_tokens = Given(c.context_tokens, True, f"tokens of context per {noun.rstrip('s')}")
     s = Scenario(
