@@ -233,6 +233,16 @@ def test_classification_falls_back_to_general_and_explains_itself():
     assert c.kind == "rag" and "embeddings" in c.cues
 
 
+@pytest.mark.parametrize("question, kind", [
+    ("Design a documentation assistant for our developer platform", "rag"),  # docs assistant = retrieval
+    ("Design the API for our developer platform", "api_platform"),
+    ("How would you evaluate a coding agent?", "evaluation"),
+    ("Design a coding agent that can run tests", "agent"),
+])
+def test_close_calls_between_kinds(question, kind):
+    assert classify(question).kind == kind
+
+
 def test_deterministic():
     q = QUESTIONS["rag"]
     assert offline.answer(q).markdown == offline.answer(q).markdown
