@@ -39,8 +39,9 @@ class Server:
     token: str
     root: Path
 
-    def url(self, path: str) -> str:
-        return f"{self.base_url}/{path}?token={self.token}"
+    def url(self, path: str, **query: str) -> str:
+        extra = "".join(f"&{k}={v}" if v else f"&{k}" for k, v in query.items())
+        return f"{self.base_url}/{path}?token={self.token}{extra}"
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +55,10 @@ def jupyter_server(tmp_path_factory) -> Iterator[Server]:
     news = settings / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # Render every cell (JupyterLab 4 virtualizes long notebooks: off-screen cells would show no prompt).
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings)}
     env.pop("ANTHROPIC_API_KEY", None)
