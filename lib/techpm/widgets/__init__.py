@@ -13,8 +13,6 @@ import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
-MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.16, "top": 0.9}
-
 
 class Explorer:
     """Controls -> compute(**values) -> describe(result) as HTML + draw(result, ax) as one figure."""
@@ -39,6 +37,7 @@ class Explorer:
         width_px = int(figsize[0] * 80)
         self.image = w.Image(format="png", layout=w.Layout(width=f"{width_px}px")) if draw else None
         self._figure = None
+        self._margins: dict[str, float] | None = None
         if draw:
             from matplotlib.figure import Figure
 
@@ -72,9 +71,14 @@ class Explorer:
         if self._draw is not None and self._figure is not None and self.image is not None:
             self._figure.clear()
             ax = self._figure.add_subplot()
-            # Fixed margins rather than tight_layout(): layout solving would double the redraw time.
-            self._figure.subplots_adjust(**MARGINS)
             self._draw(self.result, ax)
+            # Solve the layout once (tight_layout doubles a redraw's time), then keep those margins.
+            if self._margins is None:
+                self._figure.tight_layout()
+                sp = self._figure.subplotpars
+                self._margins = {"left": sp.left, "right": sp.right, "bottom": sp.bottom, "top": sp.top}
+            else:
+                self._figure.subplots_adjust(**self._margins)
             buffer = io.BytesIO()
             # Fast PNG compression: the image travels once to the browser; encoding time is what the learner waits for.
             self._figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
