@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"techpm {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `techpm answer ... | head`: the reader left; stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
