@@ -7,8 +7,9 @@ from pathlib import Path
 
 
 def _add(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=["slides", "cohort", "site"])
-    p.add_argument("params", nargs="?", help="cohort: a JSON file of parameter values")
+    p.add_argument("action", choices=["slides", "cohort", "site", "questions"])
+    p.add_argument("params", nargs="?", help="cohort, questions: a JSON file of parameter values")
+    p.add_argument("--bank", action="store_true", help="questions: add every question of the capstone bank")
     p.add_argument("--only", nargs="*", help="cohort: only notebooks whose names start with these")
     p.add_argument("--out", type=Path, help="output folder (default: build/slides, build/site, build/cohort)")
 
@@ -21,6 +22,14 @@ def _run(args: argparse.Namespace) -> int:
         from techpm.workshop.slides import build_decks
 
         written = build_decks(root, args.out or root / "build" / "slides")
+    elif args.action == "questions":
+        from techpm.workshop.cohort import load_parameters
+        from techpm.workshop.questions import report, worked_examples
+
+        params = load_parameters(args.params) if args.params else None
+        for line in report(worked_examples(root, params, bank=args.bank)):
+            print(line)
+        return 0
     elif args.action == "site":
         from techpm.workshop.site import build_site
 
@@ -37,4 +46,5 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"workshop": ("instructors: build slide decks, a cohort's executed copies, or the static site", _add, _run)}
+COMMANDS = {"workshop": ("instructors: build slide decks, a cohort's executed copies or the static site; list the "
+                          "worked-example questions to pre-generate", _add, _run)}
