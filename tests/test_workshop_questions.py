@@ -164,3 +164,51 @@ def test_the_command_explains_a_bad_parameter_file(tmp_path):
     params.write_text(json.dumps({"GPUU": "h100-sxm"}))
     result = _cli(str(params))
     assert result.returncode == 2 and "no notebook has a parameter called GPUU" in result.stderr
+
+
+@pytest.fixture()
+def cache_here(tmp_path):
+    """A fresh answer cache for one test (and the settings restored afterwards)."""
+    import techpm.config
+
+    before = techpm.config.SETTINGS
+    techpm.configure(cache_dir=tmp_path)
+    yield tmp_path
+    techpm.config.SETTINGS = before
+
+
+def _store_claude_answer(question, model):
+    """Put an answer in the cache as a Claude answer would be stored (the offline text, relabelled)."""
+    from techpm.generator import cache, offline_answer
+    from techpm.generator.prompts import PROMPT_VERSION
+
+    answer = offline_answer(question)
+    answer.backend, answer.model, answer.notice = "claude", model, None
+    cache.store(cache.cache_key(question, "claude", model, PROMPT_VERSION), answer)
+
+
+def test_the_report_says_which_answers_are_cached_here(cache_here):
+    from techpm.workshop.questions import is_cached
+
+    examples = worked_examples(ROOT)
+    first = examples[0]
+    assert not any(map(is_cached, examples))
+    _store_claude_answer(first.question, first.model)
+    assert is_cached(first) and not is_cached(examples[1])
+    lines = report(examples)
+    assert lines[0].endswith(f"· cached · {first.question}")
+    assert f"1 of {sum(e.question is not None for e in examples)} cached in {cache_here / 'answers'}" in lines
+
+
+@pytest.mark.xfail(strict=True, reason="techpm.generate reads the answer cache only when an API key is found "
+                                       "(why_offline is checked first), so a shared cache does not reach a "
+                                       "participant without a key; remove this mark when generate looks in the "
+                                       "cache first")
+def test_a_shared_cache_serves_a_participant_without_a_key(cache_here, monkeypatch):
+    import techpm
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    example = worked_examples(ROOT)[1]
+    _store_claude_answer(example.question, example.model)
+    answer = techpm.generate(example.question, model=example.model, stream=False)
+    assert answer.backend == "claude" and answer.cached

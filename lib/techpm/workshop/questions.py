@@ -171,18 +171,32 @@ def batch_cost_ceiling_usd(question: str, model: str) -> float:
     return claude.request_cost_usd(model, usage, batch=True)
 
 
+def is_cached(example: WorkedExample) -> bool:
+    """Whether Claude's answer to this question, on this model, is in the answer cache here
+    (``TECHPM_CACHE_DIR``, default ``~/.cache/techpm``), under the current prompt version."""
+    from techpm.generator import cache
+    from techpm.generator.prompts import PROMPT_VERSION
+
+    if example.question is None:
+        return False
+    return cache.load(cache.cache_key(example.question, "claude", example.model, PROMPT_VERSION)) is not None
+
+
 def report(examples: list[WorkedExample]) -> list[str]:
-    """Lines for ``techpm workshop questions``: one per call or bank question, then the cost ceiling."""
-    from techpm.generator import claude
+    """Lines for ``techpm workshop questions``: one per call or bank question (cached here or not), then
+    how many are cached and, per model, the batch cost ceiling of answering them all."""
+    from techpm.generator import cache, claude
     from techpm.generator.answer import format_usd
 
     lines = []
     for e in examples:
         if e.question is None:
-            lines.append(f"{e.notebook} · {e.model} · (asked at run time: {e.expression}; "
-                         "--bank lists the question bank)")
+            lines.append(f"{e.notebook} · {e.model} · asked at run time ({e.expression}); "
+                         "--bank lists the question bank")
         else:
-            lines.append(f"{e.notebook} · {e.model} · {e.question}")
+            lines.append(f"{e.notebook} · {e.model} · {'cached' if is_cached(e) else 'not cached'} · {e.question}")
+    known = [e for e in examples if e.question is not None]
+    lines.append(f"{sum(map(is_cached, known))} of {len(known)} cached in {cache.cache_dir()}")
     for model, questions in by_model(examples).items():
         ceiling = sum(batch_cost_ceiling_usd(q, model) for q in questions)
         lines.append(f"{len(questions)} questions on {model}: at most {format_usd(ceiling)} through the Message "
