@@ -135,6 +135,7 @@ def test_the_cost_ceiling_is_the_batch_price_of_a_full_answer_plus_every_search(
     interactive = calc.api_cost_usd(model, 0, claude.ANSWER_MAX_TOKENS)
     assert tokens < interactive  # half price, even with the prompt included
     assert batch_cost_ceiling_usd(question + " " + "context " * 2_000, model) > ceiling
+    assert batch_cost_ceiling_usd(question, model, web_search=False) == pytest.approx(tokens)
 
 
 def test_the_report_prices_each_model_group():

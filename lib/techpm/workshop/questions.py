@@ -149,11 +149,12 @@ def by_model(examples: Iterable[WorkedExample]) -> dict[str, list[str]]:
     return groups
 
 
-def batch_cost_ceiling_usd(question: str, model: str) -> float:
-    """The most one batched answer can cost, as ``generate_many`` sends it (web search, no calculators).
+def batch_cost_ceiling_usd(question: str, model: str, *, web_search: bool = True) -> float:
+    """The most one batched answer can cost, as ``generate_many`` sends it (web search unless
+    ``web_search=False``, as in ``generate_many``; never the calculator tools).
 
     ceiling = calc.api_cost_usd(model, prompt_tokens, claude.ANSWER_MAX_TOKENS, batch=True)
-              + claude.WEB_SEARCH_MAX_USES * claude.WEB_SEARCH_USD_PER_SEARCH
+              + claude.WEB_SEARCH_MAX_USES * claude.WEB_SEARCH_USD_PER_SEARCH   (with web search)
     with prompt_tokens = calc.text_tokens_estimate(system prompt + question): characters / 4. Both terms
     are priced by ``claude.request_cost_usd``; the batch price is the table's ``batch_discount`` (half
     the token price), and web searches are billed per search. Real answers are usually shorter.
@@ -164,10 +165,10 @@ def batch_cost_ceiling_usd(question: str, model: str) -> float:
     from techpm.generator import claude
     from techpm.generator.answer import Usage
 
-    system, messages, _tools = claude.answer_request(question, model, web_search=True, calculators=False)
+    system, messages, _tools = claude.answer_request(question, model, web_search=web_search, calculators=False)
     prompt_tokens = text_tokens_estimate(json.dumps(system) + json.dumps(messages))
     usage = Usage(input_tokens=prompt_tokens, output_tokens=claude.ANSWER_MAX_TOKENS,
-                  web_search_requests=claude.WEB_SEARCH_MAX_USES)
+                  web_search_requests=claude.WEB_SEARCH_MAX_USES if web_search else 0)
     return claude.request_cost_usd(model, usage, batch=True)
 
 
