@@ -243,3 +243,16 @@ def test_the_example_cohort_parameters_are_declared_by_the_notebooks():
         calc.get_gpu(params["GPU"])
     if "CLAUDE_MODEL" in params:
         calc.get_api_price(params["CLAUDE_MODEL"])
+
+
+def test_the_capstones_writing_time_is_the_default_questions_clock():
+    """The guide says the capstone's writing step gets the default question's own minutes."""
+    from techpm import capstone
+    from techpm.workshop.cohort import declared_parameters
+
+    params = declared_parameters(ROOT / "notebooks" / "07_capstone.ipynb")
+    clock = capstone.pick(params["TOPIC"], params["DIFFICULTY"], seed=params["SEED"]).minutes
+    rows = [row for _, table, _ in agendas() for row in table
+            if row[2] == "`notebooks/07_capstone.ipynb`" and row[3] == "Write your answer"]
+    assert rows
+    assert {int(row[1]) for row in rows} == {clock}
