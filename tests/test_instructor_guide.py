@@ -171,6 +171,10 @@ def test_every_exercise_has_its_common_mistakes(path):
         assert re.search(rf"\*\*Exercise {n} ·", text), f"{path.stem}: Exercise {n} is not in the mistakes"
     mentioned = {int(n) for n in re.findall(r"\*\*Exercise (\d+) ·", text)}
     assert mentioned == set(numbers), f"{path.stem}: the guide lists exercises the answer key lacks"
+    for heading in headings(path):  # an exercise of its own is named as the answer key names it
+        match = re.match(r"Exercise (\d+) · (.+?)(?: \([^)]*\))?$", heading)
+        if match:
+            assert f"**Exercise {match.group(1)} · {match.group(2)}" in text, f"{path.stem}: {heading}"
 
 
 def _help(*args: str) -> str:
