@@ -201,10 +201,6 @@ def test_the_report_says_which_answers_are_cached_here(cache_here):
     assert f"1 of {sum(e.question is not None for e in examples)} cached in {cache_here / 'answers'}" in lines
 
 
-@pytest.mark.xfail(strict=True, reason="techpm.generate reads the answer cache only when an API key is found "
-                                       "(why_offline is checked first), so a shared cache does not reach a "
-                                       "participant without a key; remove this mark when generate looks in the "
-                                       "cache first")
 def test_a_shared_cache_serves_a_participant_without_a_key(cache_here, monkeypatch):
     import techpm
 
@@ -213,3 +209,15 @@ def test_a_shared_cache_serves_a_participant_without_a_key(cache_here, monkeypat
     _store_claude_answer(example.question, example.model)
     answer = techpm.generate(example.question, model=example.model, stream=False)
     assert answer.backend == "claude" and answer.cached
+
+
+def test_offline_mode_ignores_a_shared_cache(cache_here, monkeypatch):
+    import techpm
+    from techpm import config
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    example = worked_examples(ROOT)[1]
+    _store_claude_answer(example.question, example.model)
+    monkeypatch.setattr(config, "SETTINGS", config.Settings(offline=True, cache_dir=config.SETTINGS.cache_dir))
+    answer = techpm.generate(example.question, model=example.model, stream=False)
+    assert answer.backend == "offline" and not answer.cached

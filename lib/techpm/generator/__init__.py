@@ -101,6 +101,12 @@ def generate(question: str, *, backend: str = "auto", model: str | None = None,
     model = model or SETTINGS.claude_model
     display = LiveDisplay(enabled=stream)
     reason = why_offline(backend)
+    if reason and not SETTINGS.offline:
+        # No key, but an instructor may have shared a cache of Claude's answers (generate_many): use it.
+        cached = _cached_claude_answer(question, model)
+        if cached is not None:
+            display.finish(cached)
+            return cached
     if reason is not None:
         answer = offline_answer(question, reason or None)
         display.finish(answer)
@@ -111,15 +117,23 @@ def generate(question: str, *, backend: str = "auto", model: str | None = None,
     return answer
 
 
+def _cached_claude_answer(question: str, model: str) -> Answer | None:
+    """Claude's earlier answer to ``question`` from the disk cache (this machine's or a shared one)."""
+    from techpm.generator import cache
+    from techpm.generator.prompts import PROMPT_VERSION
+
+    return cache.load(cache.cache_key(question, "claude", model, PROMPT_VERSION))
+
+
 def _claude_or_offline(question: str, model: str, cap: float | None, display: LiveDisplay) -> Answer:
     from techpm.generator import cache
     from techpm.generator.prompts import PROMPT_VERSION
     from techpm.keys import find_api_key, redact
 
-    key = cache.cache_key(question, "claude", model, PROMPT_VERSION)
-    cached = cache.load(key)
+    cached = _cached_claude_answer(question, model)
     if cached is not None:
         return cached
+    key = cache.cache_key(question, "claude", model, PROMPT_VERSION)
     try:
         from techpm.generator import claude
 
