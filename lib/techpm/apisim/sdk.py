@@ -37,7 +37,7 @@ import httpx2
 from techpm.errors import TechpmError
 
 BASE_URL = "http://api.offline.invalid"
-OFFLINE_KEY = "sk-ant-offline-not-a-real-key"
+OFFLINE_KEY = "offline-demo-key-not-a-real-one"
 _SDK_LOGGER = "anthropic._base_client"
 _RETRY_LINE = re.compile(r"^Retrying request to .* in [0-9.]+ seconds$")
 

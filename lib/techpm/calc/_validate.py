@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from techpm.errors import TechpmError
+from techpm.tables import ModelConfig, get_model
 
 
 def positive(name: str, value: float) -> float:
@@ -43,3 +44,13 @@ def non_negative_int(name: str, value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise TechpmError(f"{name} must be a whole number of at least 0, got {value!r}.")
     return value
+
+
+def model_config(cfg: ModelConfig | str) -> ModelConfig:
+    """Accept a ModelConfig or a tabled model id; anything else is a clear error."""
+    if isinstance(cfg, ModelConfig):
+        return cfg
+    if isinstance(cfg, str):
+        return get_model(cfg)
+    raise TechpmError(f"cfg must be a ModelConfig (calc.get_model('llama-3.1-70b')) or a model id, "
+                      f"got {type(cfg).__name__}.")

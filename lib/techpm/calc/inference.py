@@ -35,10 +35,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative_int, positive, positive_int, probability
+from techpm.calc._validate import model_config, non_negative_int, positive, positive_int, probability
 from techpm.calc.quantization import get_quant_format
 from techpm.calc.selfhost import selfhost_usd_per_mtok
-from techpm.calc.serving import MemoryFit, _gpu, _model, kv_precision_bytes, memory_fit
+from techpm.calc.serving import MemoryFit, _gpu, kv_precision_bytes, memory_fit
 from techpm.calc.transformer import forward_flops_per_token, kv_cache_bytes, param_breakdown
 from techpm.errors import TechpmError, unknown_name
 from techpm.tables import GPUSpec, ModelConfig, get_gpu_prices
@@ -90,7 +90,7 @@ def decode_weight_bytes(cfg: ModelConfig | str, bytes_per_param: float = 2, batc
     routing assumed uniform and independent, a layer touches on average ``n * (1 - (1 - k/n)**tokens)``
     experts: ``k`` at batch 1 (Mixtral: 13B of 47B), nearly all ``n`` once a few dozen tokens share a step.
     """
-    c = _model(cfg)
+    c = model_config(cfg)
     positive("bytes_per_param", bytes_per_param)
     positive_int("batch_tokens", batch_tokens)
     b = param_breakdown(c)
@@ -166,7 +166,7 @@ def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int,
     and the FLOPs are linear in context, so the mean context ``(P + 1) / 2`` gives the exact sum. Bytes:
     the weights once, plus the KV cache written for all ``B * P`` tokens.
     """
-    c, g = _model(cfg), _gpu(gpu)
+    c, g = model_config(cfg), _gpu(gpu)
     positive_int("prompt_tokens", prompt_tokens)
     positive_int("batch_size", batch_size)
     flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
@@ -209,7 +209,7 @@ def decode_step(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1,
     FLOPs ``B * forward_flops_per_token(cfg, context + 1)``; bytes: the weights once
     (``decode_weight_bytes``) + every sequence's KV cache (``kv_cache_bytes(cfg, context + 1, B)``).
     """
-    c, g = _model(cfg), _gpu(gpu)
+    c, g = model_config(cfg), _gpu(gpu)
     positive_int("batch_size", batch_size)
     non_negative_int("context_tokens", context_tokens)
     flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
@@ -278,7 +278,7 @@ def compute_bound_batch_size(cfg: ModelConfig | str, gpu: GPUSpec | str, context
     cache) as its FLOPs can cover, which happens at long context. Ignores whether that batch fits in
     memory (compare ``calc.max_batch_size``).
     """
-    c, g = _model(cfg), _gpu(gpu)
+    c, g = model_config(cfg), _gpu(gpu)
     positive_int("max_batch", max_batch)
 
     def compute_bound(batch: int) -> bool:
@@ -377,7 +377,7 @@ def serving_estimate(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1
     context ``prompt + output / 2``). ``usd_per_gpu_hour`` defaults to the cheapest tabled on-demand price.
     Raises a ``TechpmError`` that explains itself when the batch does not fit in memory.
     """
-    c, g = _model(cfg), _gpu(gpu)
+    c, g = model_config(cfg), _gpu(gpu)
     fmt = get_quant_format(precision)
     kv_bytes = kv_precision_bytes(kv_precision)
     positive_int("prompt_tokens", prompt_tokens)
@@ -410,7 +410,7 @@ def serving_sweep(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, p
     team tunes; it ends where the KV cache fills the memory. Batch sizes that do not fit are left out;
     if not even batch 1 fits, the error says why.
     """
-    c, g = _model(cfg), _gpu(gpu)
+    c, g = model_config(cfg), _gpu(gpu)
     kwargs = {"n_gpus": n_gpus, "precision": precision, "prompt_tokens": prompt_tokens,
               "output_tokens": output_tokens, "usd_per_gpu_hour": usd_per_gpu_hour,
               "kv_precision": kv_precision, "efficiency": efficiency}

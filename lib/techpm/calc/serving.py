@@ -24,10 +24,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative_int, positive, positive_int, probability
+from techpm.calc._validate import model_config, non_negative_int, positive, positive_int, probability
 from techpm.calc.transformer import kv_cache_bytes, kv_cache_bytes_per_token, param_count
 from techpm.errors import TechpmError, unknown_name
-from techpm.tables import GPUSpec, ModelConfig, get_gpu, get_model
+from techpm.tables import GPUSpec, ModelConfig, get_gpu
 
 __all__ = [
     "GPU_MEMORY_UTILIZATION",
@@ -52,15 +52,6 @@ PAGED_BLOCK_TOKENS = 16
 """vLLM's default KV block size in tokens (engine argument ``--block-size``)."""
 
 GB = 1e9
-
-
-def _model(cfg: ModelConfig | str) -> ModelConfig:
-    if isinstance(cfg, ModelConfig):
-        return cfg
-    if isinstance(cfg, str):
-        return get_model(cfg)
-    raise TechpmError(f"cfg must be a ModelConfig (calc.get_model('llama-3.1-70b')) or a model id, "
-                      f"got {type(cfg).__name__}.")
 
 
 def _gpu(gpu: GPUSpec | str) -> GPUSpec:
@@ -163,7 +154,7 @@ def memory_fit(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, batc
     >>> fit.fits, round(fit.weights_bytes / 1e9, 1)
     (False, 141.1)
     """
-    c, g = _model(cfg), _gpu(gpu)
+    c, g = model_config(cfg), _gpu(gpu)
     positive_int("n_gpus", n_gpus)
     positive_int("batch_size", batch_size)
     non_negative_int("context_tokens", context_tokens)

@@ -28,9 +28,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative, non_negative_int, positive, positive_int
-from techpm.errors import TechpmError
-from techpm.tables import ModelConfig, get_model
+from techpm.calc._validate import model_config, non_negative, non_negative_int, positive, positive_int
+from techpm.tables import ModelConfig
 
 __all__ = [
     "ParamBreakdown",
@@ -45,16 +44,6 @@ __all__ = [
     "MemoryBreakdown",
     "model_memory_bytes",
 ]
-
-
-def _config(cfg: ModelConfig | str) -> ModelConfig:
-    """Accept a ModelConfig or a tabled model id; anything else is a clear error."""
-    if isinstance(cfg, ModelConfig):
-        return cfg
-    if isinstance(cfg, str):
-        return get_model(cfg)
-    raise TechpmError(f"cfg must be a ModelConfig (calc.get_model('llama-3.1-70b')) or a model id, "
-                      f"got {type(cfg).__name__}.")
 
 
 @dataclass(frozen=True)
@@ -74,7 +63,7 @@ class ParamBreakdown:
 
 def param_breakdown(cfg: ModelConfig | str) -> ParamBreakdown:
     """Parameters by component; ``param_breakdown(cfg).total == param_count(cfg)``."""
-    c = _config(cfg)
+    c = model_config(cfg)
     attention = c.d_model * c.head_dim * (c.n_heads + 2 * c.n_kv_heads) + c.n_heads * c.head_dim * c.d_model
     router = c.d_model * c.n_experts if c.n_experts > 1 else 0
     return ParamBreakdown(
@@ -101,7 +90,7 @@ def active_param_count(cfg: ModelConfig | str) -> int:
     Equal to ``param_count`` for a dense model. Mixtral 8x7B: 46.7B total, 12.9B active (the paper's
     "13B active parameters", Jiang et al. 2024, https://arxiv.org/abs/2401.04088).
     """
-    c = _config(cfg)
+    c = model_config(cfg)
     b = param_breakdown(c)
     return b.total - b.ffn + b.ffn // c.n_experts * c.experts_per_token
 
@@ -120,7 +109,7 @@ def kv_cache_bytes_per_token(cfg: ModelConfig | str, bytes_per_value: float = 2)
     ``bytes_per_value``: 2 for fp16/bf16, 1 for an fp8/int8 cache, 0.5 for int4.
     Sliding-window attention (Mistral 7B's 4,096-token window) would cap the cache; not modelled here.
     """
-    c = _config(cfg)
+    c = model_config(cfg)
     positive("bytes_per_value", bytes_per_value)
     return math.ceil(2 * c.n_layers * c.n_kv_heads * c.head_dim * bytes_per_value)
 
@@ -144,7 +133,7 @@ def attention_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> 
     d_attn`` for this term, half as much. Either way it is small next to ``2N`` until the context nears
     ``6 * d_model`` tokens (for a GPT-style layer of ``12 d_model**2`` weights). ``context_tokens`` is how many tokens this token sees.
     """
-    c = _config(cfg)
+    c = model_config(cfg)
     non_negative("context_tokens", context_tokens)
     return 4.0 * c.n_layers * context_tokens * c.n_heads * c.head_dim
 
@@ -159,7 +148,7 @@ def forward_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> fl
     parameters for N and the attention term per generated token (see ``attention_flops_per_token``).
     Norms, softmax and activations (O(d_model) per layer) are counted as weights or left out.
     """
-    c = _config(cfg)
+    c = model_config(cfg)
     b = param_breakdown(c)
     active_non_embedding = active_param_count(c) - b.embedding
     unembedding = c.d_model * c.vocab_size
@@ -192,7 +181,7 @@ def model_memory_bytes(cfg: ModelConfig | str, context_tokens: int = 0, batch_si
 
     Llama 3.1 70B in bf16: 141 GB of weights, so it does not fit one 80 GB H100 before any KV cache.
     """
-    c = _config(cfg)
+    c = model_config(cfg)
     positive("bytes_per_param", bytes_per_param)
     b = param_breakdown(c)
 
