@@ -1,12 +1,12 @@
 """The capstone helpers: question bank, picking, the interview clock, side-by-side comparison, the picker
-widget, and the exercise checks of 00 and 07."""
+widget, and the exercise checks of 00 and 10."""
 
 from __future__ import annotations
 
 import pytest
 
 from techpm import calc, capstone, checks
-from techpm.checks import capstone as check07
+from techpm.checks import capstone as check10
 from techpm.checks import start_here as check00
 from techpm.errors import TechpmError
 from techpm.generator import offline
@@ -141,22 +141,22 @@ QUESTIONS = ("How many lawyers will use it, and how many questions a day at peak
              "What is the monthly budget?")
 
 
-def test_07_checks():
-    assert check07.scoping_questions(QUESTIONS).passed
-    assert not check07.scoping_questions("We will use RAG.").passed
-    assert check07.scoping_questions(...).status == "not done"
+def test_10_checks():
+    assert check10.scoping_questions(QUESTIONS).passed
+    assert not check10.scoping_questions("We will use RAG.").passed
+    assert check10.scoping_questions(...).status == "not done"
     question, model = "Design a RAG system for a law firm's 2 million contracts used by 500 lawyers", "claude-haiku-5-5"
     p = offline.plan(question)
     n = p.scenario.requests_per_month
     right = calc.api_cost_usd(model, 5_600 * n, 400 * n, requests=n)
-    assert check07.monthly_spend(right, question, model).passed
-    daily = check07.monthly_spend(right / 30, question, model)
+    assert check10.monthly_spend(right, question, model).passed
+    daily = check10.monthly_spend(right / 30, question, model)
     assert not daily.passed and "one day" in daily.message
     hard = ("Hallucination: we detect unsupported claims with a citation check and mitigate by grounding. "
             "Evaluation is hard: we measure faithfulness on a golden set. Safety: a classifier filters abuse, "
             "and we monitor prompt injection.")
-    assert check07.hard_parts_added(capstone.sample_answer("weak") + "\n\n" + hard).passed
-    assert not check07.hard_parts_added(capstone.sample_answer("weak")).passed
+    assert check10.hard_parts_added(capstone.sample_answer("weak") + "\n\n" + hard).passed
+    assert not check10.hard_parts_added(capstone.sample_answer("weak")).passed
     assert checks.summary().total == 3
 
 

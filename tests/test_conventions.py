@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 ALL = nbtools.all_notebooks(ROOT)
 COURSE = ("00_start_here", "01_transformers", "02_rlhf", "03_inference", "04_evals", "05_rag",
-          "06_api_design", "07_capstone")
+          "06_api_design", "07_agents", "08_multimodal", "09_safety", "10_capstone")
 
 
 def test_the_three_folders_hold_the_same_notebooks():

@@ -254,9 +254,9 @@ def test_the_capstones_writing_time_is_the_default_questions_clock():
     from techpm import capstone
     from techpm.workshop.cohort import declared_parameters
 
-    params = declared_parameters(ROOT / "notebooks" / "07_capstone.ipynb")
+    params = declared_parameters(ROOT / "notebooks" / "10_capstone.ipynb")
     clock = capstone.pick(params["TOPIC"], params["DIFFICULTY"], seed=params["SEED"]).minutes
     rows = [row for _, table, _ in agendas() for row in table
-            if row[2] == "`notebooks/07_capstone.ipynb`" and row[3] == "Write your answer"]
+            if row[2] == "`notebooks/10_capstone.ipynb`" and row[3] == "Write your answer"]
     assert rows
     assert {int(row[1]) for row in rows} == {clock}

@@ -80,7 +80,7 @@ def test_every_lesson_but_the_capstone_has_a_known_worked_example():
     examples = worked_examples(ROOT)
     for lesson in LESSONS:
         mine = [e for e in examples if e.notebook == lesson.name]
-        if lesson.name.startswith("07_"):
+        if lesson.name.startswith("10_"):
             assert mine and all(e.question is None for e in mine)
         else:
             assert mine and all(e.question for e in mine), lesson.name
@@ -140,7 +140,7 @@ def test_the_cost_ceiling_is_the_batch_price_of_a_full_answer_plus_every_search(
 
 def test_the_report_prices_each_model_group():
     lines = report(worked_examples(ROOT, {"CLAUDE_MODEL": "claude-sonnet-5-5"}))
-    assert any("07_capstone.ipynb" in line and "--bank" in line for line in lines)
+    assert any("10_capstone.ipynb" in line and "--bank" in line for line in lines)
     assert "questions on claude-sonnet-5-5: at most $" in lines[-1]
 
 

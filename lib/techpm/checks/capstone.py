@@ -1,4 +1,4 @@
-"""Checks for ``solutions/07_capstone`` / ``exercises/07_capstone``: the rubric and the calculators decide."""
+"""Checks for ``solutions/10_capstone`` / ``exercises/10_capstone``: the rubric and the calculators decide."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ notebooks themselves, with a cohort's parameters applied the way papermill appli
 
     techpm workshop questions [cohort.json] [--bank]
 
-A question that a notebook only knows at run time (07's pick from the question bank) is listed with the
+A question that a notebook only knows at run time (10's pick from the question bank) is listed with the
 expression that computes it; ``bank=True`` adds every question of the bank instead.
 """
 
