@@ -11,8 +11,10 @@ Conventions: SI units (seconds, bytes, FLOP, US dollars), names that carry the u
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 
+from techpm.calc._validate import calculator
 from techpm.tables import (
     APIPrice,
     GPUPrice,
@@ -32,6 +34,8 @@ __all__ = [
     "get_gpu_prices", "get_model", "gpu_ids", "model_ids",
 ]
 _SOURCE_OF: dict[str, str] = {name: "techpm.tables" for name in __all__}
+for _name in ("api_model_ids", "get_api_price", "get_gpu", "get_gpu_prices", "get_model", "gpu_ids", "model_ids"):
+    globals()[_name] = calculator(globals()[_name])
 
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     if _info.name.startswith("_"):
@@ -42,7 +46,11 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
             raise ImportError(f"techpm.calc: {_name!r} is exported by both {_SOURCE_OF[_name]} and "
                               f"{_module.__name__}")
         _SOURCE_OF[_name] = _module.__name__
-        globals()[_name] = getattr(_module, _name)
+        _value = getattr(_module, _name)
+        if inspect.isfunction(_value):  # the type layer: the same checked function under both names
+            _value = calculator(_value)
+            setattr(_module, _name, _value)
+        globals()[_name] = _value
         __all__.append(_name)
 
 
