@@ -16,6 +16,7 @@ import importlib
 import inspect
 import math
 import pkgutil
+import re
 import signal
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -255,3 +256,110 @@ def test_most_baselines_are_valid_calls():
         if exc is not None:
             failing.append(f"{name}: {exc}")
     assert len(failing) <= 3, failing
+
+
+# --- the cases the issue lists, one each ------------------------------------------------------------------
+
+HAIKU = "claude-haiku-5-5"
+
+
+@pytest.mark.parametrize(("bad_call", "message"), [
+    (lambda: calc.t_quantile(0.9, 0.001), r"df must be at least 0\.1.*got 0\.001"),
+    (lambda: calc.expected_backoff_s(2, jitter=None), "jitter must be a string, got None"),
+    (lambda: calc.backoff_delay_range_s(2, jitter=None), "jitter must be a string, got None"),
+    (lambda: calc.expected_total_backoff_s(2, jitter=None), "jitter must be a string, got None"),
+    (lambda: calc.volume_discount_tiers(3.0, [NAN, 1.0]), "breakpoints_mtok must be a list of finite numbers"),
+    (lambda: calc.volume_discount_tiers(3.0, [-1, 1]), "breakpoints_mtok must be a positive number, got -1"),
+    (lambda: calc.volume_discount_tiers(3.0, [INF, 1.0]), "breakpoints_mtok must be a list of finite numbers"),
+    (lambda: calc.volume_discount_tiers(3.0, [20.0, 10.0]), "breakpoints_mtok must increase"),
+    (lambda: calc.vector_shards_needed(NAN, 256e9), "index_bytes must be a finite number, got nan"),
+    (lambda: calc.vector_shards_needed(None, 256e9), "index_bytes must be a finite number, got None"),
+    (lambda: calc.hnsw_index_bytes(NAN, 256), "n_chunks must be a whole number, got nan"),
+    (lambda: calc.chunks_that_fit(NAN, 500), "budget_tokens must be a finite number, got nan"),
+    (lambda: calc.expected_total_backoff_s(10**30), r"retries must be a whole number from 0 to 1,000, got 1e\+30"),
+    (lambda: calc.optimal_draft_tokens(0.7, 0.1, max_gamma=10**30), r"max_gamma must be a whole number from 1 to 1,024"),
+    (lambda: calc.min_gpus("llama-3.1-70b", "h100-sxm", memory_utilization=0),
+     "memory_utilization must be above 0 and at most 1, got 0"),
+    (lambda: calc.outcomes_from_counts(10**30, 5, 3, 2), r"both_right must be a whole number from 0 to 1,000,000"),
+    (lambda: calc.outcomes_from_counts(10**6, 5, 3, 2), "the four counts must add up to at most 1,000,000"),
+    (lambda: calc.plan_revenue_usd(None, calc.CustomerUsage(1, 1, 1)), "plan must be a PricingPlan, got None"),
+    (lambda: calc.training_time_s(1e23, 1e15, n_gpus=2.5), "n_gpus must be a whole number, got 2.5"),
+    (lambda: calc.unpaired_difference(5, 0, 5, 10), "n_a must be a whole number of at least 1, got 0"),
+    (lambda: calc.unpaired_difference(5, 10, 11, 10), r"successes_b \(11\) cannot exceed n_b \(10\)"),
+    (lambda: calc.plan_eval(0.05, expected_accuracy=-1), "expected_accuracy must be between 0 and 1"),
+    (lambda: calc.embedding_cost_usd(-1, "text-embedding-3-small"), "n_tokens must be zero or a positive number"),
+    (lambda: calc.decode_step("llama-3.1-8b", "h100-sxm", kv_bytes_per_value=0, check_memory=False),
+     "kv_bytes_per_value must be a positive number"),
+    (lambda: calc.minimum_detectable_effect(0.5, 2), "n_per_arm=2 users per arm cannot detect"),
+    (lambda: calc.tiered_price_usd(5, [3.0, 2.0]), r"tiers must list \(up_to_mtok, usd_per_mtok\) pairs"),
+    (lambda: calc.plan_economics(calc.PricingPlan("p", "seat"), [1], 1.0, 1.0), "customers must list"),
+    (lambda: calc.serving_sweep("llama-3.1-8b", "h100-sxm", batch_sizes=["x"]), "batch_sizes must be a list"),
+    (lambda: calc.weights_bytes(True, 4), "n_params must be a finite number, got True"),
+    (lambda: calc.kv_cache_bytes("llama-3.1-8b", 4096.0), "context_tokens must be a whole number, got 4096.0"),
+])
+def test_each_case_in_the_issue_gets_its_sentence(bad_call, message):
+    with pytest.raises(TechpmError, match=message):
+        bad_call()
+
+
+@pytest.mark.parametrize("func", [
+    lambda b: calc.api_cost_usd(HAIKU, 1000, 500, batch=b),
+    lambda b: calc.api_cost_breakdown(HAIKU, 1000, 500, batch=b).total_usd,
+    lambda b: calc.api_workload_cost(HAIKU, 10, 1000, 500, batch=b).total_usd,
+    lambda b: calc.routed_cost_usd({HAIKU: 1.0}, 1000, 500, batch=b),
+    lambda b: calc.embedding_cost_usd(1000, "text-embedding-3-small", batch=b),
+])
+@pytest.mark.parametrize("value", ["no", "False", 0, 1, None])
+def test_a_string_or_number_is_not_a_bool_for_batch(func, value):
+    """``batch="no"`` used to return the batch price (a non-empty string is truthy)."""
+    with pytest.raises(TechpmError, match=f"batch must be True or False, got {value!r}"):
+        func(value)
+    assert func(False) > func(True) > 0  # the real bools still work, and the discount applies
+
+
+def test_a_bad_value_errors_under_either_name_of_a_calculator():
+    from techpm.calc import training
+
+    for fn in (calc.training_time_s, training.training_time_s):
+        with pytest.raises(TechpmError, match="n_gpus must be a whole number, got 2.5"):
+            fn(1e23, 1e15, n_gpus=2.5)
+
+
+def test_numpy_numbers_pass_the_type_layer():
+    np = pytest.importorskip("numpy")
+    assert calc.kv_cache_bytes("llama-3.1-8b", np.int64(4096)) == calc.kv_cache_bytes("llama-3.1-8b", 4096)
+    assert calc.training_flops(np.float32(7e9), np.float64(2e12)) == pytest.approx(calc.training_flops(7e9, 2e12))
+    assert calc.recall_at_k(np.array(["a", "b"]).tolist(), {"b"}, k=np.int64(2)) == 1.0
+
+
+def test_kappa_is_the_only_honest_nan():
+    assert math.isnan(calc.cohens_kappa([1, 1, 1], [1, 1, 1]))
+    assert set(_validate.NON_FINITE_OK) == {"cohens_kappa", "compute_bound_batch_size", "volume_discount_tiers"}
+    assert all(name in calc.__doc__ for name in _validate.NON_FINITE_OK)
+
+
+# --- "Did you mean" ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "lookup", "first"), [
+    ("H100", calc.get_gpu, "h100-sxm"),
+    ("NVIDIA H100", calc.get_gpu, "h100-sxm"),
+    ("h200x", calc.get_gpu, "h200"),
+    ("mi300", calc.get_gpu, "mi300x"),
+    ("meta-llama/Llama-3-8B", calc.get_model, "llama-3.1-8b"),
+    ("Mixtral", calc.get_model, "mixtral-8x7b"),
+    ("claude-haiku-5", calc.get_api_price, "claude-haiku-5-5"),
+    ("Claude Sonnet 5.5", calc.get_api_price, "claude-sonnet-5-5"),
+])
+def test_did_you_mean_ranks_the_normalised_match_first(typed, lookup, first):
+    with pytest.raises(TechpmError, match=rf"Did you mean '{re.escape(first)}'"):
+        lookup(typed)
+
+
+def test_did_you_mean_lists_two_or_three_and_nothing_when_nothing_is_close():
+    from techpm.errors import closest, did_you_mean
+
+    assert closest("H100", calc.gpu_ids()) == ["h100-sxm", "h100-pcie", "h200"]
+    assert did_you_mean("H100", calc.gpu_ids()) == " Did you mean 'h100-sxm', 'h100-pcie' or 'h200'?"
+    assert did_you_mean("mixtral", ["mixtral-8x7b", "mistral-7b"]) == " Did you mean 'mixtral-8x7b' or 'mistral-7b'?"
+    assert did_you_mean("zzz", calc.gpu_ids()) == ""
+    assert did_you_mean(None, calc.gpu_ids()) == ""  # never a crash on a non-string

@@ -6,6 +6,35 @@ without knowing which module holds it. Two modules may not export the same name.
 
 Conventions: SI units (seconds, bytes, FLOP, US dollars), names that carry the unit (``latency_s``,
 ``usd_per_mtok``), and a clear ``ValueError`` (``techpm.errors.TechpmError``) for impossible input.
+
+Bad input: one sentence, never a traceback from deep inside or a hang. Each public function found here
+is wrapped by ``_validate.calculator`` (under both ``calc.NAME`` and ``calc.module.NAME``), which checks
+every argument against its annotation before the body runs; the body then checks ranges. The error
+names the argument you passed, its value and what is allowed:
+
+    ==========================  ================================================================
+    you pass                    you get (a TechpmError)
+    ==========================  ================================================================
+    NaN, inf, None, "abc",      "n_params must be a finite number, got nan." (a bool is not a
+    True where a number is      number, a string is not a bool: ``batch="no"`` is an error)
+    2.5 where a count is        "n_gpus must be a whole number, got 2.5."
+    0 or -1 out of range        "n_a must be a whole number of at least 1, got 0."
+    an unknown id               "Unknown GPU 'H100'. Did you mean 'h100-sxm', 'h100-pcie' or
+                                'h200'? Known: ..." (matched ignoring case, punctuation, vendor)
+    a size above its maximum    "retries must be a whole number from 0 to 1,000, got 1e+30."
+    numbers that overflow       "NAME() cannot give a finite answer for these inputs ..."
+    ==========================  ================================================================
+
+Maximums on sizes that would loop or allocate: ``outcomes_from_counts`` 1,000,000 questions
+(``_validate.MAX_LOOP``); ``expected_total_backoff_s`` 1,000 retries (``MAX_RETRIES``);
+``optimal_draft_tokens`` ``max_gamma`` 1,024 (``MAX_DRAFT_TOKENS``); ``t_quantile`` needs
+``df >= 0.1`` (below, its quantiles overflow a float).
+
+NaN or inf is returned only where it is the honest answer (``_validate.NON_FINITE_OK``):
+``cohens_kappa`` is NaN when both raters gave every item the same single label (kappa is undefined;
+report percent agreement); ``compute_bound_batch_size`` is inf when no batch makes decode
+compute-bound; ``volume_discount_tiers`` ends with an unbounded tier (``math.inf``). Everything else
+returns finite numbers (``minimum_detectable_effect`` raises instead of returning NaN).
 """
 
 from __future__ import annotations
