@@ -24,6 +24,7 @@ import inspect
 import math
 import numbers
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -133,7 +134,7 @@ def model_config(cfg: ModelConfig | str) -> ModelConfig:
 
 
 # --------------------------------------------------------------------------------------------------
-# The type layer: a check per annotated parameter, generated once per function
+# The type layer: one check per annotated parameter, built once per function
 # --------------------------------------------------------------------------------------------------
 
 _SCALARS: dict[str, tuple[Callable[[Any], bool], str]] = {
@@ -142,15 +143,12 @@ _SCALARS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "bool": (lambda v: isinstance(v, bool), "True or False"),
     "str": (lambda v: isinstance(v, str), "a string"),
     "None": (lambda v: v is None, "None"),
-    "object": (lambda v: True, "anything"),
-    "Hashable": (lambda v: True, "anything"),
-    "Any": (lambda v: True, "anything"),
 }
+_ANYTHING = {"object", "Hashable", "Any"}
 _CONTAINERS = {"Sequence": "a list", "list": "a list", "tuple": "a tuple", "Iterable": "a list",
                "Mapping": "a dict", "dict": "a dict"}
-# Fast paths inlined into the wrapper: the common valid values skip the full check.
-_FAST = {"float": "(type({0}) is float and {0} - {0} == 0.0) or type({0}) is int",
-         "int": "type({0}) is int", "bool": "type({0}) is bool", "str": "type({0}) is str"}
+# Values that pass without the full test (the common, valid case): checked in the wrapper's loop.
+_FAST_TYPES = {"float": (float, int), "int": (int,), "bool": (bool,), "str": (str,)}
 
 
 def _split_union(text: str) -> list[str]:
@@ -165,123 +163,111 @@ def _split_union(text: str) -> list[str]:
     return parts
 
 
+def _container_check(outer: str, inner: str) -> tuple[Callable[[Any], bool], str]:
+    element = _SCALARS.get(inner) if outer in ("Sequence", "list", "Iterable") else None
+
+    def test(v: Any) -> bool:
+        if isinstance(v, (str, bytes)):
+            return False
+        if outer in ("Mapping", "dict"):
+            return isinstance(v, Mapping)
+        if outer == "Iterable" and not hasattr(v, "__len__"):  # a generator: its items cannot be read twice
+            return isinstance(v, Iterable)
+        if not (isinstance(v, Iterable) and hasattr(v, "__len__")) or isinstance(v, Mapping):
+            return False
+        return element is None or all(element[0](x) for x in v)
+
+    return test, _CONTAINERS[outer] + (f" of {element[1].removeprefix('a ')}s" if element else "")
+
+
 def _part_check(part: str, namespace: Mapping[str, Any]) -> tuple[Callable[[Any], bool], str] | None:
     """(test, description) for one member of a union annotation, or None when it is not understood."""
     if part in _SCALARS:
         return _SCALARS[part]
     match = re.fullmatch(r"(\w+)\[(.*)\]", part)
     if match and match.group(1) in _CONTAINERS:
-        outer, inner = match.groups()
-        element = _SCALARS.get(inner) if outer in ("Sequence", "list", "Iterable") else None
-
-        def test(v: Any, element=element, outer=outer) -> bool:
-            if isinstance(v, (str, bytes)):
-                return False
-            if outer in ("Mapping", "dict"):
-                return isinstance(v, Mapping)
-            if outer == "Iterable" and not hasattr(v, "__len__"):  # a generator: its items are not read twice
-                return isinstance(v, Iterable)
-            if not (isinstance(v, Iterable) and hasattr(v, "__len__")) or isinstance(v, Mapping):
-                return False
-            return element is None or all(element[0](x) for x in v)
-
-        what = _CONTAINERS[outer] + (f" of {element[1].removeprefix('a ')}s" if element else "")
-        return test, what
+        return _container_check(*match.groups())
     cls = namespace.get(part)
     if isinstance(cls, type):
-        return (lambda v, cls=cls: isinstance(v, cls)), f"a {part}"
+        return (lambda v: isinstance(v, cls)), f"a {part}"
     return None
 
 
-def _param_check(name: str, annotation: str, namespace: Mapping[str, Any]) -> tuple[Callable, str | None] | None:
-    """A function ``check(value)`` raising the one-sentence error, and the inline fast test; None if untyped."""
-    parts = [_part_check(p, namespace) for p in _split_union(annotation)]
+def _param_check(name: str, annotation: str, namespace: Mapping[str, Any]) -> Callable[[Any], None] | None:
+    """A function ``check(value)`` that raises the one-sentence error; None when nothing can be checked."""
+    members = _split_union(annotation)
+    if any(m in _ANYTHING for m in members):
+        return None
+    parts = [_part_check(m, namespace) for m in members]
     if not parts or any(p is None for p in parts):
         return None
     tests = [p[0] for p in parts]
     wanted = " or ".join(dict.fromkeys(p[1] for p in parts))
+    fast = tuple(t for m in members for t in _FAST_TYPES.get(m, ())) + tuple(
+        namespace[m] for m in members if isinstance(namespace.get(m), type))
+    finite_only = "float" in members
 
     def check(value: Any) -> None:
+        if type(value) in fast and not (finite_only and type(value) is float and value - value != 0.0):
+            return
         if not any(t(value) for t in tests):
             kind = "" if isinstance(value, (int, float, str)) or value is None else f" ({type(value).__name__})"
             raise TechpmError(f"{name} must be {wanted}, got {_show(value)}{kind}.")
 
-    members = _split_union(annotation)
-    fast = None
-    if len(members) == 1 and members[0] in _FAST:
-        fast = _FAST[members[0]]
-    elif len(members) == 2 and "None" in members and (members[0] if members[1] == "None" else members[1]) in _FAST:
-        other = members[0] if members[1] == "None" else members[1]
-        fast = "{0} is None or " + _FAST[other]
-    return check, fast
+    return check
 
 
-def _not_finite(func_name: str, result: Any) -> TechpmError:
-    return TechpmError(f"{func_name}() cannot give a finite answer for these inputs (the result is {result!r}): "
-                       "some value is too large or too small to compute with.")
+def _build_checks(func: Callable, built: list) -> tuple[list, dict]:
+    """(checks by position, checks by name) for ``func``'s annotated parameters, stored in ``built``."""
+    params = [p for p in inspect.signature(func).parameters.values()
+              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    by_name = {}
+    for p in params:
+        annotation = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", "")
+        check = _param_check(p.name, annotation, func.__globals__) if annotation else None
+        if check is not None:
+            by_name[p.name] = check
+    by_position = [by_name.get(p.name) for p in params if p.kind is not p.KEYWORD_ONLY]
+    built.append((by_position, by_name))
+    return built[0]
+
+
+_INSIDE = "techpm.calc."
 
 
 def calculator(func: Callable) -> Callable:
     """``func`` with its annotated arguments checked first and a non-finite float result refused.
 
-    The wrapper is generated with ``func``'s own parameter list, so binding arguments costs what a plain
-    call costs (no ``inspect.signature().bind`` per call): about a microsecond per call in all.
+    The checks are built at the first call, from the annotations; a call pays one small check per
+    argument passed (defaults are trusted), about a microsecond in all (``benchmarks/validation_overhead.py``).
+    A call from inside a calculator module skips the wrapper: the outer call checked what the learner
+    passed, and each body still checks its ranges.
     """
     if getattr(func, "__techpm_validated__", False):
         return func
-    params = list(inspect.signature(func).parameters.values())
-    env: dict[str, Any] = {"_f": func, "_TechpmError": TechpmError, "_not_finite": _not_finite,
-                           "_name": func.__name__, "_nonfinite_ok": func.__name__ in NON_FINITE_OK}
-    header, call, lines = [], [], []
-    star = False
-    for i, p in enumerate(params):
-        arg = p.name
-        if p.kind is p.VAR_POSITIONAL:
-            header.append(f"*{arg}")
-            call.append(f"*{arg}")
-            star = True
-            continue
-        if p.kind is p.VAR_KEYWORD:
-            header.append(f"**{arg}")
-            call.append(f"**{arg}")
-            continue
-        if p.kind is p.KEYWORD_ONLY and not star:
-            header.append("*")
-            star = True
-        header.append(arg if p.default is p.empty else f"{arg}=None")
-        call.append(f"{arg}={arg}" if p.kind is p.KEYWORD_ONLY else arg)
-        if p.kind is p.POSITIONAL_ONLY and (i + 1 == len(params) or params[i + 1].kind is not p.POSITIONAL_ONLY):
-            header.append("/")
-        annotation = p.annotation if isinstance(p.annotation, str) else getattr(p.annotation, "__name__", "")
-        checked = _param_check(arg, annotation, func.__globals__) if annotation else None
-        if checked is None:
-            continue
-        env[f"_c{i}"] = checked[0]
-        fast = checked[1]
-        lines.append(f"    if not ({fast.format(arg)}): _c{i}({arg})" if fast else f"    _c{i}({arg})")
-    source = "\n".join([
-        f"def _make({', '.join(env)}):",
-        f"  def {func.__name__}({', '.join(header)}):",
-        *lines,
-        "    try:",
-        f"      r = _f({', '.join(call)})",
-        "    except OverflowError:",
-        "      raise _TechpmError(f'{_name}() cannot compute with numbers this large: use smaller values.') from None",
-        "    if type(r) is float and r - r != 0.0 and not _nonfinite_ok:",
-        "      raise _not_finite(_name, r)",
-        "    return r",
-        f"  return {func.__name__}",
-    ])
-    namespace: dict[str, Any] = {}
-    exec(compile(source, f"<techpm.calc checks for {func.__name__}>", "exec"), namespace)  # noqa: S102
-    wrapper = namespace["_make"](**env)
-    wrapper.__defaults__ = func.__defaults__
-    wrapper.__kwdefaults__ = func.__kwdefaults__
-    functools.update_wrapper(wrapper, func)
-    wrapper.__techpm_validated__ = True
-    return wrapper
+    name, non_finite_ok = func.__name__, func.__name__ in NON_FINITE_OK
+    built: list[tuple[list, dict]] = []  # the checks, built at the first call (import stays fast)
 
+    @functools.wraps(func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if sys._getframe(1).f_globals.get("__name__", "").startswith(_INSIDE):
+            return func(*args, **kwargs)  # one calculator calling another: its caller's arguments were checked
+        by_position, by_name = built[0] if built else _build_checks(func, built)
+        for check, value in zip(by_position, args, strict=False):
+            if check is not None:
+                check(value)
+        for key, value in kwargs.items():
+            check = by_name.get(key)
+            if check is not None:
+                check(value)
+        try:
+            result = func(*args, **kwargs)
+        except OverflowError:
+            raise TechpmError(f"{name}() cannot compute with numbers this large: use smaller values.") from None
+        if type(result) is float and result - result != 0.0 and not non_finite_ok:
+            raise TechpmError(f"{name}() cannot give a finite answer for these inputs (the result is {result!r}): "
+                              "some value is too large or too small to compute with.")
+        return result
 
-def unvalidated(func: Callable) -> Callable:
-    """The function under ``calculator()``'s checks (for benchmarks and tests)."""
-    return getattr(func, "__wrapped__", func)
+    checked.__techpm_validated__ = True  # type: ignore[attr-defined]
+    return checked
