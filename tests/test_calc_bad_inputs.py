@@ -69,9 +69,9 @@ BAD: list[Any] = [None, "abc", "", True, False, NAN, INF, -INF, -1, -2.5, 0, 0.0
 TYPO = {"cfg": "Llama-3.1-8", "gpu": "H100", "model": "claude-haiku", "name": "h10", "stage": "PP0",
         "method": "dp0", "policy": "continous", "jitter": "ful", "precision": "bf61", "compute_precision": "fp9",
         "kv_precision": "fp7", "weights": "quadratc", "cache_write_ttl": "1 hour"}
-# Kinds of value whose error must name the argument (a range error may be about two arguments at once,
-# "cached_prefix_tokens cannot exceed prompt_tokens", but a negative number is that argument's fault).
-MUST_NAME = {"None", "str", "bool", "nan", "inf", "float-for-int", "negative"}
+# Kinds of value whose error must name the argument. A huge value may fail as a whole ("Does not fit in
+# memory: ... needs ... GB of KV cache"), but a negative number or a zero is that argument's fault.
+MUST_NAME = {"None", "str", "bool", "nan", "inf", "float-for-int", "negative", "zero"}
 TIMEOUT_S = 1.0
 
 
@@ -181,6 +181,8 @@ def _kind(value: Any, annotation: str) -> str:
     numeric = annotation.split(" | ")[0] in ("float", "int")
     if (numeric and isinstance(value, (int, float)) and value < 0) or value == [-1.0, 1.0]:
         return "negative"
+    if numeric and isinstance(value, (int, float)) and value == 0:
+        return "zero"
     return "range"
 
 
