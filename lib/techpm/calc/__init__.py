@@ -10,7 +10,8 @@ Conventions: SI units (seconds, bytes, FLOP, US dollars), names that carry the u
 Bad input: one sentence, never a traceback from deep inside or a hang. Each public function found here
 is wrapped by ``_validate.calculator`` (under both ``calc.NAME`` and ``calc.module.NAME``), which checks
 every argument against its annotation before the body runs; the body then checks ranges. The error
-names the argument you passed, its value and what is allowed:
+names the argument you passed, its value and what is allowed (a new module gets this by listing its
+functions in ``__all__``):
 
     ==========================  ================================================================
     you pass                    you get (a TechpmError)

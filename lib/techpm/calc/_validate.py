@@ -14,7 +14,9 @@ caller passed, the value, and what is allowed:
    ``positive_int``, ``non_negative_int`` (each with an optional ``at_most``, the documented maximum of a
    size that would allocate or loop), and ``flag`` for booleans inside helpers.
 
-See ``/work/notes/validation.md`` (the contributor note) and the error table in ``techpm.calc``.
+A call from one calculator module to another skips the type layer (its caller's arguments were checked).
+The error table is in ``techpm.calc``'s docstring; ``tests/test_calc_bad_inputs.py`` holds every public
+calculator to it, and ``benchmarks/validation_overhead.py`` prints what the checks cost per call.
 """
 
 from __future__ import annotations
