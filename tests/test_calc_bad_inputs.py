@@ -298,6 +298,7 @@ HAIKU = "claude-haiku-5-5"
     (lambda: calc.serving_sweep("llama-3.1-8b", "h100-sxm", batch_sizes=["x"]), "batch_sizes must be a list"),
     (lambda: calc.weights_bytes(True, 4), "n_params must be a finite number, got True"),
     (lambda: calc.kv_cache_bytes("llama-3.1-8b", 4096.0), "context_tokens must be a whole number, got 4096.0"),
+    (lambda: calc.cohens_kappa(list(range(5000)), list(range(5000))), "kappa allows at most 1,000 categories"),
 ])
 def test_each_case_in_the_issue_gets_its_sentence(bad_call, message):
     with pytest.raises(TechpmError, match=message):

@@ -28,7 +28,8 @@ functions in ``__all__``):
 
 Maximums on sizes that would loop or allocate: ``outcomes_from_counts`` 1,000,000 questions
 (``_validate.MAX_LOOP``); ``expected_total_backoff_s`` 1,000 retries (``MAX_RETRIES``);
-``optimal_draft_tokens`` ``max_gamma`` 1,024 (``MAX_DRAFT_TOKENS``); ``t_quantile`` needs
+``optimal_draft_tokens`` ``max_gamma`` 1,024 (``MAX_DRAFT_TOKENS``); ``cohens_kappa`` 1,000 distinct
+labels (``KAPPA_MAX_CATEGORIES``); ``t_quantile`` needs
 ``df >= 0.1`` (below, its quantiles overflow a float).
 
 NaN or inf is returned only where it is the honest answer (``_validate.NON_FINITE_OK``):

@@ -145,6 +145,7 @@ def _cornish_fisher(z: float, df: float) -> float:
 
 
 T_QUANTILE_MIN_DF = 0.1
+KAPPA_MAX_CATEGORIES = 1_000
 _SERIES_DF = 2_000  # above this many degrees of freedom the Cornish-Fisher series alone is used
 
 
@@ -321,7 +322,8 @@ def cohens_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable],
     (0/1/2): a 0-vs-2 disagreement counts more than 0-vs-1. Categories are the sorted labels seen,
     weighted by their rank, as statsmodels ``cohens_kappa(table, wt=...)`` and scikit-learn do.
     Returns ``nan`` when chance agreement is 1 (both raters gave every item the same single label):
-    kappa is undefined there; report percent agreement instead.
+    kappa is undefined there; report percent agreement instead. At most ``KAPPA_MAX_CATEGORIES``
+    (1,000) distinct labels.
     """
     a, b = _paired_labels(labels_a, labels_b)
     if weights not in (None, "linear", "quadratic"):
@@ -332,6 +334,9 @@ def cohens_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable],
         if weights is not None:
             raise TechpmError("weighted kappa needs labels that can be ordered (such as grades 0, 1, 2).") from None
         categories = list(dict.fromkeys(a + b))
+    if len(categories) > KAPPA_MAX_CATEGORIES:  # the k x k tables below would take k**2 memory and time
+        raise TechpmError(f"labels_a and labels_b use {len(categories):,} different labels; kappa allows at most "
+                          f"{KAPPA_MAX_CATEGORIES:,} categories (are these ids rather than labels?).")
     index = {c: i for i, c in enumerate(categories)}
     k, n = len(categories), len(a)
     if weights is None:
