@@ -147,6 +147,7 @@ class GPUSpec:
     int8_ops_per_s: float | None
     source_url: str = ""
     as_of: str = ""
+    interconnect_bytes_per_s: float | None = None   # GPU-to-GPU link (both directions, as NVIDIA quotes it)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> GPUSpec:
@@ -163,6 +164,7 @@ class GPUSpec:
             fp8_flops_per_s=scale(row["fp8_dense_tflops"], tera),
             int8_ops_per_s=scale(row["int8_dense_tops"], tera),
             source_url=row["source_url"], as_of=row["as_of"],
+            interconnect_bytes_per_s=scale(row.get("interconnect_gb_per_s"), 1e9),
         )
 
     @property
