@@ -56,6 +56,7 @@ __all__ = [
     "active_param_count",
     "non_embedding_param_count",
     "kv_values_per_layer_per_token",
+    "attention_kind",
     "kv_cache_bytes_per_token",
     "kv_cache_bytes",
     "attention_flops_per_token",
@@ -149,6 +150,17 @@ def kv_values_per_layer_per_token(cfg: ModelConfig | str) -> int:
     if c.kv_lora_rank:
         return c.kv_lora_rank + c.qk_rope_head_dim
     return 2 * c.n_kv_heads * c.head_dim
+
+
+def attention_kind(cfg: ModelConfig | str) -> str:
+    """'MHA', 'GQA' or 'MQA' (KV heads equal to, fewer than, or one of the query heads), 'MLA' (latent
+    attention), with ' + window' when some layers use sliding-window attention."""
+    c = model_config(cfg)
+    if c.kv_lora_rank:
+        kind = "MLA"
+    else:
+        kind = "MHA" if c.n_kv_heads == c.n_heads else ("MQA" if c.n_kv_heads == 1 else "GQA")
+    return f"{kind} + window" if c.sliding_window_layers else kind
 
 
 def kv_cache_bytes_per_token(cfg: ModelConfig | str, bytes_per_value: float = 2,
