@@ -28,8 +28,8 @@ import math
 from dataclasses import dataclass
 
 from techpm.calc._validate import non_negative, positive, positive_int, probability
-from techpm.errors import TechpmError
 from techpm.calc.stats import ab_test_sample_size, margin_of_error, sample_size_for_margin
+from techpm.errors import TechpmError
 
 __all__ = ["EvalPlan", "plan_eval", "ABTestPlan", "plan_ab_test", "labelling_cost_usd", "design_effect",
            "DAYS_PER_WEEK"]
