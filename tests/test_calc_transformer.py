@@ -241,3 +241,10 @@ def test_moe_decode_reads_only_the_experts_it_touches():
     lookup = ds.vocab_size * ds.d_model
     assert one == pytest.approx(calc.active_param_count(ds) - lookup, rel=1e-9)
     assert many == pytest.approx(calc.param_count(ds) - lookup, rel=0.001)   # every expert touched
+
+
+def test_attention_kind_names_each_design():
+    assert [calc.attention_kind(m) for m in ("llama-2-7b", "llama-3.1-70b", "deepseek-v3", "gpt-oss-120b")] == [
+        "MHA", "GQA", "MLA", "GQA + window"]
+    mqa = dataclasses.replace(calc.get_model("llama-3.1-8b"), n_kv_heads=1)
+    assert calc.attention_kind(mqa) == "MQA"
