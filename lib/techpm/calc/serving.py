@@ -1,7 +1,7 @@
 """Does the model fit? Weights + KV cache against GPU memory, how many GPUs, and how many sequences at once.
 
     weights  = param_count * bytes_per_param          (every expert of a mixture-of-experts model too)
-    kv cache = kv_cache_bytes_per_token * context_tokens * batch_size
+    kv cache = kv_cache_bytes(cfg, context_tokens, batch_size)   (sliding-window layers hold at most their window)
     fits     <=> weights + kv cache <= n_gpus * gpu_memory * memory_utilization
 
 ``memory_utilization`` defaults to 0.9, vLLM's default ``--gpu-memory-utilization`` (the share of each
