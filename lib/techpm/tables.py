@@ -49,6 +49,9 @@ SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "tied_embeddings": ((bool,), True), "ffn_matrices": ((int,), True),
         "max_context_tokens": ((int,), True), "published_params": (_NUM, True),
         "published_params_kind": (_STR, True), "published_active_params": (_OPT_NUM, False),
+        "n_shared_experts": ((int,), False), "n_dense_layers": ((int,), False), "dense_d_ff": ((int,), False),
+        "kv_lora_rank": ((int,), False), "q_lora_rank": ((int,), False), "qk_rope_head_dim": ((int,), False),
+        "sliding_window": ((int,), False), "sliding_window_layers": ((int,), False),
         **_COMMON,
     },
     "api_prices": {
@@ -144,6 +147,7 @@ class GPUSpec:
     int8_ops_per_s: float | None
     source_url: str = ""
     as_of: str = ""
+    interconnect_bytes_per_s: float | None = None   # GPU-to-GPU link (both directions, as NVIDIA quotes it)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> GPUSpec:
@@ -160,6 +164,7 @@ class GPUSpec:
             fp8_flops_per_s=scale(row["fp8_dense_tflops"], tera),
             int8_ops_per_s=scale(row["int8_dense_tops"], tera),
             source_url=row["source_url"], as_of=row["as_of"],
+            interconnect_bytes_per_s=scale(row.get("interconnect_gb_per_s"), 1e9),
         )
 
     @property
@@ -184,6 +189,15 @@ class ModelConfig:
     tied_embeddings: bool = False
     ffn_matrices: int = 3
     max_context_tokens: int = 4096
+    # Optional architecture features (0 = absent), as named in the released config.json files:
+    n_shared_experts: int = 0        # experts every token runs (DeepSeek's n_shared_experts)
+    n_dense_layers: int = 0          # first layers with a dense FFN of dense_d_ff (first_k_dense_replace)
+    dense_d_ff: int = 0              # their FFN width (DeepSeek's intermediate_size)
+    kv_lora_rank: int = 0            # multi-head latent attention: the cached latent's width (0 = not MLA)
+    q_lora_rank: int = 0             # MLA: the query's low-rank width (0 = a full query projection)
+    qk_rope_head_dim: int = 0        # MLA: the decoupled RoPE key's width, cached beside the latent
+    sliding_window: int = 0          # tokens a sliding-window layer attends to (and caches)
+    sliding_window_layers: int = 0   # how many of the n_layers use that window (the rest attend fully)
     id: str = "custom"
     name: str = "custom model"
     published_params: float | None = None
@@ -199,6 +213,18 @@ class ModelConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise TableError(f"ModelConfig {self.id!r}: {name} must be a positive integer, got {value!r}.")
+        for name in ("n_shared_experts", "n_dense_layers", "dense_d_ff", "kv_lora_rank", "q_lora_rank",
+                     "qk_rope_head_dim", "sliding_window", "sliding_window_layers"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise TableError(f"ModelConfig {self.id!r}: {name} must be a whole number >= 0, got {value!r}.")
+        if self.n_dense_layers > self.n_layers or self.sliding_window_layers > self.n_layers:
+            raise TableError(f"ModelConfig {self.id!r}: n_dense_layers and sliding_window_layers cannot exceed "
+                             f"n_layers ({self.n_layers}).")
+        if bool(self.n_dense_layers) != bool(self.dense_d_ff):
+            raise TableError(f"ModelConfig {self.id!r}: n_dense_layers and dense_d_ff go together.")
+        if bool(self.sliding_window) != bool(self.sliding_window_layers):
+            raise TableError(f"ModelConfig {self.id!r}: sliding_window and sliding_window_layers go together.")
         if self.n_heads % self.n_kv_heads:
             raise TableError(f"ModelConfig {self.id!r}: n_heads ({self.n_heads}) must be a multiple of "
                              f"n_kv_heads ({self.n_kv_heads}).")

@@ -32,6 +32,7 @@ from techpm.errors import TechpmError
 
 __all__ = [
     "little_concurrency", "little_latency_s", "replicas_for_concurrency", "CapacityPlan", "capacity_plan",
+    "capacity_plan_for",
     "TokenBucket", "TokenBucketResult", "simulate_token_bucket",
     "CustomerUsage", "PricingPlan", "tiered_price_usd", "volume_discount_tiers", "plan_revenue_usd", "token_serving_cost_usd",
     "gross_margin_fraction", "PlanEconomics", "plan_economics",
@@ -92,7 +93,12 @@ def replicas_for_concurrency(concurrency: float, slots_per_replica: int, target_
 
 @dataclass(frozen=True)
 class CapacityPlan:
-    """Little's law turned into hardware: requests in flight -> replicas -> GPUs."""
+    """Little's law turned into hardware: requests in flight -> replicas -> GPUs.
+
+    ``latency_s`` is the latency the plan used: the loaded one (``slots / requests_per_s_per_replica``)
+    when that is longer than the latency passed in. ``replicas * requests_per_s_per_replica`` (the fleet's
+    sustained throughput) is always at least ``arrival_rate_per_s``.
+    """
 
     arrival_rate_per_s: float
     latency_s: float
@@ -102,26 +108,73 @@ class CapacityPlan:
     replicas: int
     gpus_per_replica: int
     gpus: int
+    requests_per_s_per_replica: float = 0.0   # sustained: what one replica completes per second, slots full
 
     @property
     def utilization(self) -> float:
         """Share of all slots busy on average (``concurrency / (replicas * slots)``)."""
         return self.concurrency / (self.replicas * self.slots_per_replica)
 
+    @property
+    def sustained_requests_per_s(self) -> float:
+        """Requests per second the whole fleet completes with every slot busy."""
+        return self.replicas * self.requests_per_s_per_replica
+
 
 def capacity_plan(arrival_rate_per_s: float, latency_s: float, slots_per_replica: int,
-                  gpus_per_replica: int = 1, target_utilization: float = 0.8) -> CapacityPlan:
+                  gpus_per_replica: int = 1, target_utilization: float = 0.8,
+                  requests_per_s_per_replica: float | None = None) -> CapacityPlan:
     """From peak traffic and latency to GPUs: ``L = lambda * W``, then replicas, then GPUs.
+
+    ``latency_s`` must be the latency of a request on a *loaded* replica, not on an idle one: a replica
+    whose ``slots_per_replica`` are all busy completes ``slots / W`` requests per second (Little's law),
+    so an idle latency overstates what it sustains. Pass ``requests_per_s_per_replica`` (the sustained
+    throughput at that batch, ``serving_estimate(...).requests_per_s``) and the plan uses the loaded
+    latency ``slots / requests_per_s_per_replica`` whenever it is longer than ``latency_s``; then
+
+        replicas = ceil(arrival_rate / (requests_per_s_per_replica * target_utilization))
+
+    and ``replicas * requests_per_s_per_replica >= arrival_rate`` always holds. ``capacity_plan_for``
+    does this from a ``ServingEstimate``.
 
     >>> plan = capacity_plan(20, 6.0, slots_per_replica=32, gpus_per_replica=8, target_utilization=0.75)
     >>> plan.concurrency, plan.replicas, plan.gpus
     (120.0, 5, 40)
     """
     positive_int("gpus_per_replica", gpus_per_replica)
-    concurrency = little_concurrency(arrival_rate_per_s, latency_s)
+    positive_int("slots_per_replica", slots_per_replica)
+    non_negative("latency_s", latency_s)
+    latency = float(latency_s)
+    if requests_per_s_per_replica is not None:
+        positive("requests_per_s_per_replica", requests_per_s_per_replica)
+        latency = max(latency, slots_per_replica / float(requests_per_s_per_replica))
+    concurrency = little_concurrency(arrival_rate_per_s, latency)
     replicas = replicas_for_concurrency(concurrency, slots_per_replica, target_utilization)
-    return CapacityPlan(float(arrival_rate_per_s), float(latency_s), concurrency, slots_per_replica,
-                        float(target_utilization), replicas, gpus_per_replica, replicas * gpus_per_replica)
+    sustained = (float(requests_per_s_per_replica) if requests_per_s_per_replica is not None
+                 else (slots_per_replica / latency if latency > 0 else math.inf))
+    return CapacityPlan(float(arrival_rate_per_s), latency, concurrency, slots_per_replica,
+                        float(target_utilization), replicas, gpus_per_replica, replicas * gpus_per_replica,
+                        sustained)
+
+
+def capacity_plan_for(arrival_rate_per_s: float, estimate: object, target_utilization: float = 0.8) -> CapacityPlan:
+    """``capacity_plan`` from a ``calc.serving_estimate`` result: its batch as the slots, its sustained
+    ``requests_per_s`` and its ``n_gpus`` per replica (the loaded latency follows from Little's law).
+
+    >>> from techpm import calc
+    >>> est = calc.serving_estimate("llama-3.1-70b", "h100-sxm", 4, batch_size=64, prompt_tokens=2000, output_tokens=300)
+    >>> plan = capacity_plan_for(20, est)
+    >>> plan.replicas * est.requests_per_s >= 20
+    True
+    """
+    positive("arrival_rate_per_s", arrival_rate_per_s)
+    probability("target_utilization", target_utilization, above_zero=True)
+    for name in ("batch_size", "requests_per_s", "n_gpus", "request_latency_s"):
+        if not hasattr(estimate, name):
+            raise TechpmError("estimate must be a calc.serving_estimate(...) result.")
+    return capacity_plan(arrival_rate_per_s, estimate.request_latency_s, estimate.batch_size,  # type: ignore[attr-defined]
+                         estimate.n_gpus, target_utilization,  # type: ignore[attr-defined]
+                         requests_per_s_per_replica=estimate.requests_per_s)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------------

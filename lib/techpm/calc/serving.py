@@ -1,7 +1,7 @@
 """Does the model fit? Weights + KV cache against GPU memory, how many GPUs, and how many sequences at once.
 
     weights  = param_count * bytes_per_param          (every expert of a mixture-of-experts model too)
-    kv cache = kv_cache_bytes_per_token * context_tokens * batch_size
+    kv cache = kv_cache_bytes(cfg, context_tokens, batch_size)   (sliding-window layers hold at most their window)
     fits     <=> weights + kv cache <= n_gpus * gpu_memory * memory_utilization
 
 ``memory_utilization`` defaults to 0.9, vLLM's default ``--gpu-memory-utilization`` (the share of each
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from techpm.calc._validate import model_config, non_negative_int, positive, positive_int, probability
-from techpm.calc.transformer import kv_cache_bytes, kv_cache_bytes_per_token, param_count
+from techpm.calc.transformer import kv_cache_bytes, param_count
 from techpm.errors import TechpmError, unknown_name
 from techpm.tables import GPUSpec, ModelConfig, get_gpu
 
@@ -166,7 +166,7 @@ def memory_fit(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, batc
         context_tokens=context_tokens, bytes_per_param=float(bytes_per_param),
         weights_bytes=math.ceil(param_count(c) * bytes_per_param),
         kv_cache_bytes=kv_cache_bytes(c, context_tokens, batch_size, kv_bytes_per_value),
-        kv_bytes_per_sequence=kv_cache_bytes_per_token(c, kv_bytes_per_value) * context_tokens,
+        kv_bytes_per_sequence=kv_cache_bytes(c, context_tokens, 1, kv_bytes_per_value),
         gpu_memory_bytes=g.memory_bytes, memory_utilization=float(memory_utilization),
     )
 
