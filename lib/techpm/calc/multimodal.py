@@ -17,6 +17,14 @@
 - **Voice latency**: the user hears a reply after endpointing (deciding the turn ended) + final
   transcript + LLM time to first token + TTS time to first audio + network; a native speech-to-speech
   model removes the two serial hops of transcription and synthesis.
+- **Documents**: a page of ``width_in`` x ``height_in`` inches scanned at ``dpi`` is
+  ``round(width_in * dpi)`` x ``round(height_in * dpi)`` pixels. Three routes: ``"ocr"`` (an OCR engine
+  at ``ocr_usd_per_page``, then only the text goes to the LLM), ``"vlm"`` (the page image goes to the
+  model), ``"pdf"`` (both, as Claude's PDF support sends each page: "the text from each page is extracted
+  and provided alongside each page's image", https://platform.claude.com/docs/en/build-with-claude/pdf-support).
+- **Grounding**: a predicted box is judged against the labelled one by intersection over union (IoU),
+  the PASCAL VOC criterion counts IoU >= 0.5 as a hit (Everingham et al. 2010,
+  https://doi.org/10.1007/s11263-009-0275-4).
 - **Word error rate**: ``WER = (S + D + I) / N`` over words, from the Levenshtein alignment of the
   hypothesis to the reference of N words (Jurafsky & Martin, *Speech and Language Processing*, 3rd ed.,
   ch. 16, https://web.stanford.edu/~jurafsky/slp3/).
@@ -38,7 +46,10 @@ __all__ = [
     "media_cost_usd", "AudioPrice", "audio_price_ids", "get_audio_price", "TTS_CHARS_PER_MINUTE",
     "stt_usd_per_minute", "tts_usd_per_minute", "speech_cost_usd", "VoiceLatencyBudget",
     "voice_latency_budget", "speech_to_speech_latency_budget", "VOICE_TARGET_MS",
-    "WordErrors", "word_errors", "word_error_rate",
+    "WordErrors", "word_errors", "word_error_rate", "character_error_rate", "box_iou",
+    "LETTER_PAGE_IN", "OCR_USD_PER_PAGE", "DOCUMENT_ROUTES", "page_pixels", "page_image_tokens",
+    "DocumentCost", "document_cost", "X_HEIGHT_EM", "OCR_MIN_X_HEIGHT_PX", "OCR_GOOD_X_HEIGHT_PX",
+    "x_height_px", "legibility",
 ]
 
 IMAGE_PROVIDERS = ("anthropic", "openai")
@@ -57,6 +68,21 @@ OPENAI_TILE_TOKENS = 170
 # Characters of English speech per minute of audio, measured: 4,096 characters -> 256 s with tts-1
 # (https://raw.githubusercontent.com/sanand0/blog/main/posts/2025/openai-tts-cost.md, 2025-11-02).
 TTS_CHARS_PER_MINUTE = 4096 / (256 / 60)
+# US Letter paper, inches (ANSI/ASME Y14.1): 8.5 x 11.
+LETTER_PAGE_IN = (8.5, 11.0)
+# An OCR engine's price per page: AWS Textract DetectDocumentText lists $1.50 per 1,000 pages for the first
+# million pages a month (https://aws.amazon.com/textract/pricing/; the long-standing list price, not re-read
+# in this session: check the page before quoting it).
+OCR_USD_PER_PAGE = 0.0015
+DOCUMENT_ROUTES = ("ocr", "vlm", "pdf")
+# Lower-case letters are about half the font size tall: x-height 523/1000 em for Helvetica, 450/1000 for
+# Times-Roman (Adobe's Core 14 font metrics, the AFM files matplotlib ships in mpl-data/fonts/afm).
+X_HEIGHT_EM = 0.5
+# Tesseract's guidance on text size: an x-height of 20 px or more is preferred; below about 10 px there is
+# very little chance of accurate results (Tesseract FAQ, https://github.com/tesseract-ocr/tessdoc/blob/main/FAQ-Old.md,
+# quoted by iDigBio, https://idigbio.org/content/resolution-requirements).
+OCR_GOOD_X_HEIGHT_PX = 20.0
+OCR_MIN_X_HEIGHT_PX = 10.0
 # The voice-to-voice target product teams quote: users notice lag from about 700 ms
 # (https://altersquare.io/?p=12917, 2026-06-30; also https://simbavoice.ai/resources/latency-engineering-for-real-time-voice-agents).
 VOICE_TARGET_MS = 700.0
@@ -341,3 +367,120 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     0.3333333333333333
     """
     return word_errors(reference, hypothesis).wer
+
+
+def character_error_rate(reference: str, hypothesis: str) -> float:
+    """CER, the OCR metric: WER computed over characters (spaces included) instead of words.
+
+    >>> round(character_error_rate("Total: 1,280.00", "Total: 1,200.00"), 3)
+    0.067
+    """
+    for name, text in (("reference", reference), ("hypothesis", hypothesis)):
+        if not isinstance(text, str):
+            raise TechpmError(f"{name} must be a string, got {type(text).__name__}.")
+    if not reference:
+        raise TechpmError("reference must contain at least one character: CER divides by its length.")
+    spaced = [" ".join("\u2420" if c == " " else c for c in t) for t in (reference, hypothesis)]
+    return word_errors(*spaced).wer
+
+
+def box_iou(box_a: tuple[float, float, float, float], box_b: tuple[float, float, float, float]) -> float:
+    """Intersection over union of two boxes ``(x0, y0, x1, y1)`` in pixels (x1 > x0, y1 > y0).
+
+    >>> box_iou((0, 0, 10, 10), (5, 0, 15, 10))
+    0.3333333333333333
+    """
+    for name, box in (("box_a", box_a), ("box_b", box_b)):
+        if len(box) != 4 or not (box[2] > box[0] and box[3] > box[1]):
+            raise TechpmError(f"{name} must be (x0, y0, x1, y1) with x1 > x0 and y1 > y0, got {box!r}.")
+    ix = max(0.0, min(box_a[2], box_b[2]) - max(box_a[0], box_b[0]))
+    iy = max(0.0, min(box_a[3], box_b[3]) - max(box_a[1], box_b[1]))
+    inter = ix * iy
+    area = (box_a[2] - box_a[0]) * (box_a[3] - box_a[1]) + (box_b[2] - box_b[0]) * (box_b[3] - box_b[1])
+    return inter / (area - inter)
+
+
+def x_height_px(font_px: float, scale: float = 1.0, x_height_em: float = X_HEIGHT_EM) -> float:
+    """Height in pixels of a lower-case letter once the image is scaled by ``scale``:
+    ``font_px * x_height_em * scale`` (``font_px`` = font size in pixels, e.g. ``pt / 72 * dpi``)."""
+    positive("font_px", font_px)
+    positive("scale", scale)
+    positive("x_height_em", x_height_em)
+    return float(font_px) * float(x_height_em) * float(scale)
+
+
+def legibility(x_height: float) -> str:
+    """How an OCR engine fares on text of this x-height (Tesseract's guidance): 'good' (>= 20 px),
+    'marginal' (10-20 px) or 'poor' (< 10 px). Vision-language models often read smaller screen text than
+    that; the thresholds are a sourced floor for OCR, not a measurement of a VLM: test on your own images."""
+    non_negative("x_height", x_height)
+    if x_height >= OCR_GOOD_X_HEIGHT_PX:
+        return "good"
+    return "marginal" if x_height >= OCR_MIN_X_HEIGHT_PX else "poor"
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents
+# --------------------------------------------------------------------------------------------------
+
+def page_pixels(dpi: float, width_in: float = LETTER_PAGE_IN[0], height_in: float = LETTER_PAGE_IN[1]) -> tuple[int, int]:
+    """Pixels of a page scanned at ``dpi``: ``(round(width_in * dpi), round(height_in * dpi))``.
+
+    >>> page_pixels(150)
+    (1275, 1650)
+    """
+    positive("dpi", dpi)
+    positive("width_in", width_in)
+    positive("height_in", height_in)
+    return max(1, round(width_in * dpi)), max(1, round(height_in * dpi))
+
+
+def page_image_tokens(dpi: float, provider: str = "anthropic", width_in: float = LETTER_PAGE_IN[0],
+                      height_in: float = LETTER_PAGE_IN[1]) -> int:
+    """Image tokens of one page scanned at ``dpi`` (after the provider's own downscaling)."""
+    return image_tokens(*page_pixels(dpi, width_in, height_in), provider)
+
+
+@dataclass(frozen=True)
+class DocumentCost:
+    """What reading ``pages`` pages costs by one route, in tokens and US dollars at list price."""
+
+    route: str
+    pages: int
+    input_tokens_per_page: int
+    output_tokens_per_page: float
+    llm_usd: float
+    ocr_usd: float
+
+    @property
+    def total_usd(self) -> float:
+        return self.llm_usd + self.ocr_usd
+
+    @property
+    def usd_per_1000_pages(self) -> float:
+        return self.total_usd / self.pages * 1000
+
+
+def document_cost(pages: int, route: str, *, text_tokens_per_page: float, output_tokens_per_page: float,
+                  model: str = "claude-haiku-5-5", dpi: float = 150, provider: str = "anthropic",
+                  prompt_tokens_per_page: float = 0, ocr_usd_per_page: float = OCR_USD_PER_PAGE,
+                  batch: bool = False) -> DocumentCost:
+    """Cost of reading ``pages`` pages by ``route`` ('ocr', 'vlm' or 'pdf'; module docstring).
+
+    Input tokens per page: 'ocr' = text; 'vlm' = the page image; 'pdf' = text + page image; each plus
+    ``prompt_tokens_per_page`` of instructions. The OCR engine's fee applies to the 'ocr' route only.
+    """
+    if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+        raise TechpmError(f"pages must be a whole number of at least 1, got {pages!r}.")
+    if route not in DOCUMENT_ROUTES:
+        raise unknown_name("document route", str(route), DOCUMENT_ROUTES)
+    non_negative("text_tokens_per_page", text_tokens_per_page)
+    non_negative("output_tokens_per_page", output_tokens_per_page)
+    non_negative("prompt_tokens_per_page", prompt_tokens_per_page)
+    non_negative("ocr_usd_per_page", ocr_usd_per_page)
+    image = page_image_tokens(dpi, provider) if route != "ocr" else 0
+    text = text_tokens_per_page if route != "vlm" else 0
+    per_page = math.ceil(image + text + prompt_tokens_per_page)
+    llm = api_cost_usd(model, per_page * pages, output_tokens_per_page * pages, batch=batch)
+    ocr = ocr_usd_per_page * pages if route == "ocr" else 0.0
+    return DocumentCost(route, pages, per_page, float(output_tokens_per_page), llm, ocr)
