@@ -217,3 +217,59 @@ def test_wer_bad_input():
         calc.word_error_rate("  ", "anything")
     with pytest.raises(TechpmError, match="hypothesis must be a string"):
         calc.word_error_rate("a b", None)
+
+
+# --------------------------------------------------------------------------------------------------
+# OCR, grounding, documents, legibility
+# --------------------------------------------------------------------------------------------------
+
+def test_cer_counts_characters_and_agrees_with_jiwer():
+    assert calc.character_error_rate("Total: 1,280.00", "Total: 1,200.00") == pytest.approx(1 / 15)
+    assert calc.character_error_rate("ab cd", "abcd") == pytest.approx(1 / 5)  # the lost space counts
+    jiwer = pytest.importorskip("jiwer")
+    for ref, hyp in [("Invoice 4711", "lnvoice 47ll"), ("due 2026-01-31", "due 2026-0l-31 !")]:
+        assert calc.character_error_rate(ref, hyp) == pytest.approx(jiwer.cer(ref, hyp))
+    with pytest.raises(TechpmError, match="at least one character"):
+        calc.character_error_rate("", "x")
+
+
+def test_box_iou():
+    assert calc.box_iou((0, 0, 10, 10), (0, 0, 10, 10)) == 1.0
+    assert calc.box_iou((0, 0, 10, 10), (20, 20, 30, 30)) == 0.0
+    assert calc.box_iou((0, 0, 10, 10), (5, 5, 15, 15)) == pytest.approx(25 / 175)
+    with pytest.raises(TechpmError, match="box_b"):
+        calc.box_iou((0, 0, 10, 10), (5, 5, 1, 15))
+
+
+def test_pages_and_document_routes():
+    assert calc.page_pixels(300) == (2550, 3300)
+    assert calc.page_image_tokens(72) == math.ceil(612 * 792 / 750)
+    assert calc.page_image_tokens(300) == calc.page_image_tokens(200) == 1600  # downscaled either way
+    kw = {"text_tokens_per_page": 700, "output_tokens_per_page": 300, "model": "claude-haiku-5-5"}
+    ocr, vlm, pdf = (calc.document_cost(2000, r, **kw) for r in ("ocr", "vlm", "pdf"))
+    assert ocr.input_tokens_per_page == 700 and vlm.input_tokens_per_page == 1600
+    assert pdf.input_tokens_per_page == 2300 and ocr.ocr_usd == 2000 * calc.OCR_USD_PER_PAGE
+    assert vlm.llm_usd == pytest.approx(calc.api_cost_usd("claude-haiku-5-5", 1600 * 2000, 300 * 2000))
+    assert pdf.usd_per_1000_pages == pytest.approx(pdf.total_usd / 2)
+    half = calc.document_cost(2000, "vlm", batch=True, **kw)
+    assert half.total_usd == pytest.approx(vlm.total_usd * (1 - calc.get_api_price("claude-haiku-5-5").batch_discount))
+    with pytest.raises(TechpmError, match="Unknown document route"):
+        calc.document_cost(10, "ocr+vlm", **kw)
+    with pytest.raises(TechpmError, match="pages"):
+        calc.document_cost(0, "ocr", **kw)
+
+
+def test_x_height_constant_is_between_the_core_fonts_metrics():
+    from pathlib import Path
+
+    import matplotlib
+
+    afm = Path(matplotlib.get_data_path()) / "fonts" / "afm"
+
+    def x_height(name):
+        line = next(x for x in (afm / name).read_text(encoding="latin-1").splitlines() if x.startswith("XHeight"))
+        return int(line.split()[1]) / 1000
+
+    assert x_height("ptmr8a.afm") <= calc.X_HEIGHT_EM <= x_height("phvr8a.afm")  # Times-Roman, Helvetica
+    assert calc.x_height_px(40, 0.5) == 10.0
+    assert [calc.legibility(x) for x in (25, 20, 12, 9.9)] == ["good", "good", "marginal", "poor"]
