@@ -273,3 +273,18 @@ def test_x_height_constant_is_between_the_core_fonts_metrics():
     assert x_height("ptmr8a.afm") <= calc.X_HEIGHT_EM <= x_height("phvr8a.afm")  # Times-Roman, Helvetica
     assert calc.x_height_px(40, 0.5) == 10.0
     assert [calc.legibility(x) for x in (25, 20, 12, 9.9)] == ["good", "good", "marginal", "poor"]
+
+
+def test_the_measured_cascades_add_up_as_their_source_says():
+    # the source sums its fast path to 500 ms and its slow path to 920 ms
+    assert calc.voice_latency_budget(**calc.MEASURED_CASCADE_MS["fast"]).total_ms == 500
+    assert calc.voice_latency_budget(**calc.MEASURED_CASCADE_MS["slow"]).total_ms == 920
+
+
+def test_long_and_malformed_inputs_fail_clearly_instead_of_hanging():
+    with pytest.raises(TechpmError, match="at most 3,000"):
+        calc.word_error_rate("a " * 3001, "a")
+    with pytest.raises(TechpmError, match="box_a"):
+        calc.box_iou(5.0, (0, 0, 1, 1))
+    with pytest.raises(TechpmError, match="box_b"):
+        calc.box_iou((0, 0, 1, 1), (0, 0, float("nan"), 1))

@@ -33,6 +33,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +50,7 @@ __all__ = [
     "WordErrors", "word_errors", "word_error_rate", "character_error_rate", "box_iou",
     "LETTER_PAGE_IN", "OCR_USD_PER_PAGE", "DOCUMENT_ROUTES", "page_pixels", "page_image_tokens",
     "DocumentCost", "document_cost", "X_HEIGHT_EM", "OCR_MIN_X_HEIGHT_PX", "OCR_GOOD_X_HEIGHT_PX",
-    "x_height_px", "legibility",
+    "x_height_px", "legibility", "MEASURED_CASCADE_MS",
 ]
 
 IMAGE_PROVIDERS = ("anthropic", "openai")
@@ -86,6 +87,13 @@ OCR_MIN_X_HEIGHT_PX = 10.0
 # The voice-to-voice target product teams quote: users notice lag from about 700 ms
 # (https://altersquare.io/?p=12917, 2026-06-30; also https://simbavoice.ai/resources/latency-engineering-for-real-time-voice-agents).
 VOICE_TARGET_MS = 700.0
+# A cascaded voice agent's stages at p50, fast and slow ends of the ranges measured by one vendor on its
+# public preview (Smart Turn v3 endpointing, Deepgram Nova-3, gpt-4o, ElevenLabs Flash v2.5, WebRTC):
+# https://callingscout.ai/research/below-400ms (read 2026-11-29). Arguments for voice_latency_budget.
+MEASURED_CASCADE_MS = {
+    "fast": {"endpointing_ms": 40, "asr_ms": 80, "llm_ttft_ms": 200, "tts_first_audio_ms": 150, "network_ms": 30},
+    "slow": {"endpointing_ms": 110, "asr_ms": 150, "llm_ttft_ms": 350, "tts_first_audio_ms": 250, "network_ms": 60},
+}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -328,10 +336,18 @@ class WordErrors:
         return (self.substitutions + self.deletions + self.insertions) / self.reference_words
 
 
+# The alignment is quadratic: longer transcripts are scored in segments (utterances, pages).
+MAX_ALIGN_WORDS = 3000
+
+
 def _words(name: str, text: str) -> list[str]:
     if not isinstance(text, str):
         raise TechpmError(f"{name} must be a string of words, got {type(text).__name__}.")
-    return text.split()
+    words = text.split()
+    if len(words) > MAX_ALIGN_WORDS:
+        raise TechpmError(f"{name} has {len(words):,} words; score at most {MAX_ALIGN_WORDS:,} at a time "
+                          "(split a long transcript into utterances or pages).")
+    return words
 
 
 def word_errors(reference: str, hypothesis: str) -> WordErrors:
@@ -384,14 +400,16 @@ def character_error_rate(reference: str, hypothesis: str) -> float:
     return word_errors(*spaced).wer
 
 
-def box_iou(box_a: tuple[float, float, float, float], box_b: tuple[float, float, float, float]) -> float:
+def box_iou(box_a: Sequence[float], box_b: Sequence[float]) -> float:
     """Intersection over union of two boxes ``(x0, y0, x1, y1)`` in pixels (x1 > x0, y1 > y0).
 
     >>> box_iou((0, 0, 10, 10), (5, 0, 15, 10))
     0.3333333333333333
     """
     for name, box in (("box_a", box_a), ("box_b", box_b)):
-        if len(box) != 4 or not (box[2] > box[0] and box[3] > box[1]):
+        ok = isinstance(box, Sequence) and len(box) == 4 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in box)
+        if not ok or not (box[2] > box[0] and box[3] > box[1]):
             raise TechpmError(f"{name} must be (x0, y0, x1, y1) with x1 > x0 and y1 > y0, got {box!r}.")
     ix = max(0.0, min(box_a[2], box_b[2]) - max(box_a[0], box_b[0]))
     iy = max(0.0, min(box_a[3], box_b[3]) - max(box_a[1], box_b[1]))
