@@ -31,3 +31,10 @@ def test_media_explorer_counts_frames_from_rate_and_length():
     e.controls["frames_per_s"].value = 0.5
     assert e.result["frames"] == calc.video_frames(120, 0.5) == 60
     assert e.result["tokens"] == 60 * calc.image_tokens(1280, 720)
+
+
+def test_the_figure_redraws_when_only_the_frame_rate_moves():
+    e = media_explorer()
+    before = e.image.value
+    e.controls["frames_per_s"].value = 2.0
+    assert e.image.value != before

@@ -9,19 +9,10 @@ from typing import Any
 import numpy as np
 
 from techpm import calc
+from techpm.plotting import finish as _finish
 
 PATCH_PX = 28  # Claude's vision page describes each visual token as a 28x28-pixel patch
 SAMPLE_TEXT = "Invoice 4711 - total due 1,280.00 EUR"
-
-
-def _finish(fig: Any, show: bool) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
 
 
 def sample_photo() -> np.ndarray:

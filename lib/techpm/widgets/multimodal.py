@@ -40,7 +40,8 @@ def _describe(r: dict[str, Any]) -> str:
 
 def _draw(r: dict[str, Any], ax: Any) -> None:
     ax.imshow(r["pixels"], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    ax.set_title(f"a line of on-screen text as {r['provider']}'s model receives it ({r['scale']:.0%})", fontsize=9)
+    ax.set_title(f"{r['tokens']:,} tokens, ${r['usd']:,.2f} · on-screen text as {r['provider']}'s model "
+                 f"receives it ({r['scale']:.0%})", fontsize=9)
     ax.set_axis_off()
 
 
