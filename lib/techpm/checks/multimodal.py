@@ -71,8 +71,8 @@ def document_route(answer: object, *, pages: int, text_tokens_per_page: float, o
                                  output_tokens_per_page=output_tokens_per_page, model=model).usd_per_1000_pages
            for r in calc.DOCUMENT_ROUTES}
     return check_choice("Exercise 4 · OCR or VLM", answer, "vlm", {
-        "vlm": f"${usd['vlm']:,.2f} per 1,000 pages; the model reads handwriting and table layout that OCR "
-               "flattens or misses.",
+        "vlm": f"${usd['vlm']:,.2f} per 1,000 pages; the image keeps the handwriting and the table layout "
+               "that OCR text flattens or misses (measure field accuracy on your own pages).",
         "ocr": f"${usd['ocr']:,.2f} per 1,000 pages, and OCR engines are built for print: handwriting and "
                "table structure are where they fail.",
         "pdf": f"${usd['pdf']:,.2f} per 1,000 pages, but a scan has no text layer to extract: you pay for "
