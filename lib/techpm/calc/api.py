@@ -27,7 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative, positive, positive_int, probability
+from techpm.calc._validate import non_negative, non_negative_int, positive, positive_int, probability
 from techpm.errors import TechpmError
 
 __all__ = [
@@ -263,15 +263,17 @@ class PricingPlan:
 
 
 def _check_tiers(tiers: Sequence[tuple[float, float]]) -> None:
-    if not tiers:
-        raise TechpmError("tiers must list at least one (up_to_mtok, usd_per_mtok) pair.")
-    bounds = [b for b, _ in tiers]
-    if any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)) or bounds[-1] != math.inf:
-        raise TechpmError("tiers' up_to_mtok must increase and the last one must be math.inf.")
+    if isinstance(tiers, (str, bytes)) or not tiers or not all(
+            isinstance(t, (tuple, list)) and len(t) == 2 for t in tiers):
+        raise TechpmError("tiers must list (up_to_mtok, usd_per_mtok) pairs, the last one (math.inf, price), "
+                          f"got {tiers!r}.")
     for bound, price in tiers:
         if bound != math.inf:
             positive("tiers up_to_mtok", bound)
         non_negative("tiers usd_per_mtok", price)
+    bounds = [b for b, _ in tiers]
+    if any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)) or bounds[-1] != math.inf:
+        raise TechpmError("tiers' up_to_mtok must increase and the last one must be math.inf.")
 
 
 def tiered_price_usd(quantity: float, tiers: Sequence[tuple[float, float]]) -> float:
@@ -307,6 +309,10 @@ def volume_discount_tiers(usd_per_mtok: float, breakpoints_mtok: Sequence[float]
         raise TechpmError("discounts must have one more entry than breakpoints_mtok.")
     for d in discounts:
         probability("discounts", d)
+    for b in breakpoints_mtok:
+        positive("breakpoints_mtok", b)
+    if any(b <= a for a, b in zip(breakpoints_mtok, breakpoints_mtok[1:], strict=False)):
+        raise TechpmError(f"breakpoints_mtok must increase, got {list(breakpoints_mtok)!r}.")
     bounds = [float(b) for b in breakpoints_mtok] + [math.inf]
     return tuple((b, usd_per_mtok * (1 - d)) for b, d in zip(bounds, discounts, strict=True))
 
@@ -376,8 +382,8 @@ def plan_economics(plan: PricingPlan, customers: Sequence[CustomerUsage],
 
     Costs per million input/output tokens are explicit inputs: the serving stack's or the upstream API's.
     """
-    if not customers:
-        raise TechpmError("customers must list at least one CustomerUsage.")
+    if not customers or not all(isinstance(u, CustomerUsage) for u in customers):
+        raise TechpmError(f"customers must list at least one CustomerUsage, got {customers!r}.")
     revenue = tuple(plan_revenue_usd(plan, u) for u in customers)
     cost = tuple(token_serving_cost_usd(u.input_tokens, u.output_tokens, cost_in_usd_per_mtok,
                                         cost_out_usd_per_mtok) for u in customers)
@@ -394,6 +400,7 @@ def plan_economics(plan: PricingPlan, customers: Sequence[CustomerUsage],
 SDK_INITIAL_RETRY_DELAY_S = 0.5
 SDK_MAX_RETRY_DELAY_S = 8.0
 SDK_DEFAULT_MAX_RETRIES = 2
+MAX_RETRIES = 1_000  # the most retries expected_total_backoff_s sums over
 
 # Jitter: how the wait before retry n is drawn from its ceiling v = min(max_s, initial_s * 2**n).
 #   none:  v                          (every client retries in lock-step)
@@ -445,12 +452,13 @@ def expected_total_backoff_s(retries: int, jitter: str = "sdk", initial_s: float
                              max_s: float = SDK_MAX_RETRY_DELAY_S) -> float:
     """Mean time spent waiting across ``retries`` retries (the request-time added before the last attempt).
 
+    ``retries`` is at most ``MAX_RETRIES`` (1,000): the sum runs over each retry.
+
     >>> expected_total_backoff_s(2)   # the SDK's default: 0.875 * (0.5 + 1.0)
     1.3125
     """
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise TechpmError(f"retries must be a whole number of at least 0, got {retries!r}.")
-    return sum(expected_backoff_s(n, jitter, initial_s, max_s) for n in range(retries))
+    non_negative_int("retries", retries, at_most=MAX_RETRIES)
+    return float(sum(expected_backoff_s(n, jitter, initial_s, max_s) for n in range(retries)))
 
 
 def retry_attempts_expected(failure_probability: float, max_retries: int = SDK_DEFAULT_MAX_RETRIES) -> float:

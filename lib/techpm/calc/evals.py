@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative, positive, positive_int
+from techpm.calc._validate import non_negative, positive, positive_int, probability
 from techpm.calc.stats import ab_test_sample_size, margin_of_error, sample_size_for_margin
 
 __all__ = ["EvalPlan", "plan_eval", "ABTestPlan", "plan_ab_test", "labelling_cost_usd"]
@@ -56,6 +56,7 @@ def plan_eval(margin: float, confidence: float = 0.95, expected_accuracy: float 
     ``expected_accuracy = 0.5`` is the safe worst case; a model near 90% needs fewer items for the same
     margin. ``labels_per_item = 2`` buys inter-rater agreement (kappa) at twice the price.
     """
+    probability("expected_accuracy", expected_accuracy)
     n = sample_size_for_margin(margin, expected_accuracy, confidence)
     positive("minutes_per_label", minutes_per_label)
     cost = labelling_cost_usd(n, usd_per_label, labels_per_item)

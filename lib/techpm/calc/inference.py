@@ -169,6 +169,7 @@ def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int,
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("prompt_tokens", prompt_tokens)
     positive_int("batch_size", batch_size)
+    positive("kv_bytes_per_value", kv_bytes_per_value)
     flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
     if check_memory:
         _check_fit(c, g, n_gpus, batch_size, prompt_tokens, bytes_per_param, kv_bytes_per_value)
@@ -212,6 +213,7 @@ def decode_step(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1,
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("batch_size", batch_size)
     non_negative_int("context_tokens", context_tokens)
+    positive("kv_bytes_per_value", kv_bytes_per_value)
     flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
     if check_memory:
         _check_fit(c, g, n_gpus, batch_size, context_tokens + 1, bytes_per_param, kv_bytes_per_value)

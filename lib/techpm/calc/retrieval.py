@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from techpm.calc._validate import positive, positive_int
+from techpm.calc._validate import non_negative, positive, positive_int, probability
 from techpm.calc.cost import api_cost_usd
 from techpm.errors import TechpmError
 from techpm.tables import get_api_price
@@ -134,6 +134,7 @@ def hnsw_index_bytes(n_chunks: int, dim: int, connectivity: int = 16, bytes_per_
 
 def embedding_cost_usd(n_tokens: float, model: str, batch: bool = False) -> float:
     """US dollars to embed ``n_tokens`` with the tabled embedding ``model`` (input tokens only)."""
+    non_negative("n_tokens", n_tokens)
     if get_api_price(model).kind != "embedding":
         raise TechpmError(f"{model!r} is not an embedding model; choose one of the table's kind "
                           "'embedding' rows (calc.api_model_ids('embedding')).")
@@ -152,11 +153,9 @@ def exact_search_seconds(n_chunks: int, dim: int, memory_bytes_per_s: float, byt
 def vector_shards_needed(index_bytes: float, memory_bytes_per_node: float, fill: float = 0.7) -> int:
     """Machines needed to hold an index in memory, filling each to ``fill`` of its RAM (headroom for
     the OS, queries and growth): ceil(index_bytes / (memory_bytes_per_node * fill))."""
+    non_negative("index_bytes", index_bytes)
     positive("memory_bytes_per_node", memory_bytes_per_node)
-    if not 0 < fill <= 1:
-        raise TechpmError(f"fill must be in (0, 1], got {fill!r}.")
-    if index_bytes < 0:
-        raise TechpmError(f"index_bytes must be zero or positive, got {index_bytes!r}.")
+    probability("fill", fill, above_zero=True)
     return max(1, math.ceil(index_bytes / (memory_bytes_per_node * fill)))
 
 
@@ -165,8 +164,7 @@ def chunks_that_fit(budget_tokens: float, chunk_tokens: float, overhead_tokens: 
     (instructions, question, room for the answer): floor((budget - overhead) / chunk)."""
     positive("budget_tokens", budget_tokens)
     positive("chunk_tokens", chunk_tokens)
-    if overhead_tokens < 0:
-        raise TechpmError(f"overhead_tokens must be zero or positive, got {overhead_tokens!r}.")
+    non_negative("overhead_tokens", overhead_tokens)
     return max(0, math.floor((budget_tokens - overhead_tokens) / chunk_tokens))
 
 

@@ -65,7 +65,7 @@ def _gpu(gpu: GPUSpec | str) -> GPUSpec:
 def kv_precision_bytes(precision: str | float) -> float:
     """Bytes per cached value for a cache precision name ('bf16', 'fp8', ...) or a number of bytes."""
     if isinstance(precision, (int, float)) and not isinstance(precision, bool):
-        return positive("kv_bytes_per_value", precision)
+        return positive("precision", precision)
     if isinstance(precision, str) and precision.strip().lower() in KV_BYTES_PER_VALUE:
         return KV_BYTES_PER_VALUE[precision.strip().lower()]
     raise unknown_name("KV-cache precision", str(precision), KV_BYTES_PER_VALUE)
@@ -160,7 +160,7 @@ def memory_fit(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, batc
     non_negative_int("context_tokens", context_tokens)
     positive("bytes_per_param", bytes_per_param)
     positive("kv_bytes_per_value", kv_bytes_per_value)
-    probability("memory_utilization", memory_utilization)
+    probability("memory_utilization", memory_utilization, above_zero=True)
     return MemoryFit(
         model=c.id, model_name=c.name, gpu=g.id, gpu_name=g.name, n_gpus=n_gpus, batch_size=batch_size,
         context_tokens=context_tokens, bytes_per_param=float(bytes_per_param),
