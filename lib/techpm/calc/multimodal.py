@@ -204,6 +204,8 @@ def _audio_rows() -> dict[str, dict[str, Any]]:
 
 def audio_price_ids(kind: str | None = None) -> list[str]:
     """Ids of the priced speech models; ``kind`` filters to 'stt' or 'tts'."""
+    if kind is not None and kind not in ("stt", "tts"):
+        raise unknown_name("speech model kind", str(kind), ("stt", "tts"))
     return [i for i, r in _audio_rows().items() if kind is None or r["kind"] == kind]
 
 
