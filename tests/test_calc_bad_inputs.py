@@ -62,6 +62,13 @@ BASELINE_OVERRIDES: dict[str, dict[str, Any]] = {
     "api_cost_usd": {"input_tokens": 1000.0}, "api_cost_breakdown": {"input_tokens": 1000.0},
     "embedding_cost_usd": {"model": "text-embedding-3-small"}, "get_api_price": {"name": "claude-haiku-5-5"},
     "get_model": {"name": "llama-3.1-8b"}, "get_quant_format": {"name": "int4-awq"},
+    "box_iou": {"box_a": [0.0, 0.0, 10.0, 10.0], "box_b": [5.0, 0.0, 15.0, 10.0]},
+    "document_cost": {"pages": 10, "route": "vlm", "text_tokens_per_page": 700.0, "output_tokens_per_page": 300.0},
+    "get_audio_price": {"model": "whisper-1"}, "stt_usd_per_minute": {"model": "whisper-1"},
+    "tts_usd_per_minute": {"model": "tts-1"}, "speech_cost_usd": {"model": "tts-1"},
+    "word_errors": {"reference": "a b c", "hypothesis": "a x c"},
+    "word_error_rate": {"reference": "a b c", "hypothesis": "a x c"},
+    "character_error_rate": {"reference": "abc", "hypothesis": "axc"},
 }
 
 BAD: list[Any] = [None, "abc", "", True, False, NAN, INF, -INF, -1, -2.5, 0, 0.0, 1e-3, 2.5, 1e30, 10**30,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from techpm.plotting import finish as _finish
+
 
 def _figure(ncols: int = 1) -> tuple[Any, Any]:
     import matplotlib.pyplot as plt
@@ -25,16 +27,6 @@ def _log(ax: Any, axis: str, ticks: Sequence[float] | None = None) -> None:
         target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     target.set_minor_formatter(NullFormatter())
-
-
-def _finish(fig: Any, show: bool) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
 
 
 def chunk_sweep(rows: Sequence[Any], k: int, show: bool = True) -> Any:
