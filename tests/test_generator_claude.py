@@ -71,7 +71,10 @@ def test_streamed_answer_has_six_sections_usage_and_cost(server, capsys):
                          web_search_requests=2))
     answer = generate(QUESTION, backend="claude")
 
-    assert answer.backend == "claude" and answer.model == MODEL and answer.notice is None
+    assert answer.backend == "claude" and answer.model == MODEL
+    # two searches and no citations: the answer says it is under-researched, in its notice and footer
+    assert "under-researched: 2 web searches, fewer than the 5" in answer.notice and "no citations" in answer.notice
+    assert "research: 2 web searches, 0 cited sources (under-researched" in answer.footer()
     assert [s.title for s in answer.sections] == list(SIX_TITLES)
     assert "I'll start" not in answer.markdown  # text before the first heading is dropped
     assert (answer.usage.input_tokens, answer.usage.output_tokens) == (1_200, 900)

@@ -60,9 +60,17 @@ SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "long_context_input_usd_per_mtok": (_OPT_NUM, False), "long_context_output_usd_per_mtok": (_OPT_NUM, False),
         "long_context_cache_write_usd_per_mtok": (_OPT_NUM, False),
         "long_context_cache_read_usd_per_mtok": (_OPT_NUM, False),
+        "status": (_STR, False), "retires_on": (_OPT_STR, False), "successor": (_OPT_STR, False),
+        "lifecycle_source_url": (_STR, False),
         **_COMMON,
     },
+    "model_lifecycle": {
+        "id": (_STR, True), "status": (_STR, True), "retires_on": (_OPT_STR, True),
+        "successor": (_OPT_STR, True), **_COMMON,
+    },
 }
+#: A model's lifecycle as Anthropic names it (https://platform.claude.com/docs/en/about-claude/model-deprecations).
+LIFECYCLE_STATUSES = ("active", "legacy", "deprecated", "retired")
 
 
 def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
@@ -88,10 +96,15 @@ def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
                 raise TableError(f"{where}: field {name!r} must be positive, got {value!r}.")
     if not str(row["source_url"]).startswith(("https://", "http://")):
         raise TableError(f"{where}: source_url must be a web address, got {row['source_url']!r}.")
-    try:
-        _dt.date.fromisoformat(row["as_of"])
-    except ValueError:
-        raise TableError(f"{where}: as_of must be an ISO date (YYYY-MM-DD), got {row['as_of']!r}.") from None
+    for name in ("as_of", "retires_on"):
+        if row.get(name) is None and name == "retires_on":
+            continue
+        try:
+            _dt.date.fromisoformat(row[name])
+        except ValueError:
+            raise TableError(f"{where}: {name} must be an ISO date (YYYY-MM-DD), got {row[name]!r}.") from None
+    if "status" in row and row["status"] not in LIFECYCLE_STATUSES:
+        raise TableError(f"{where}: status must be one of {', '.join(LIFECYCLE_STATUSES)}, got {row['status']!r}.")
     return row
 
 
