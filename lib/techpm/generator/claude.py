@@ -282,47 +282,110 @@ def answer_options(thinking_budget_tokens: int | None = None, effort: str | None
     return extra
 
 
+#: The extended-thinking budget the course offers for deep answers (``configure(thinking_budget_tokens=...)``):
+#: twice the answer's own room. Thinking tokens are billed as output and count toward ``max_tokens``
+#: (https://platform.claude.com/docs/en/build-with-claude/extended-thinking).
+DEEP_THINKING_BUDGET_TOKENS = 16_000
+
+
+def answer_worst_case_usd(model: str, question: str = "Design a RAG system for a law firm's contracts", *,
+                          thinking_budget_tokens: int | None = None, rounds: int | None = None,
+                          max_searches: int | None = None) -> float:
+    """The most one whole answer can cost without a cap: every round (``MAX_TOOL_ROUNDS`` + 1) writes
+    its full ``max_tokens`` and re-sends everything before it, and every allowed search runs.
+
+        sum over rounds k = 0..R-1 of price(input_0 + k * max_tokens in, max_tokens out) + searches * fee
+
+    ``input_0`` is the prompt estimated from its length (``planning_estimate``); each round is priced
+    on its own, so a round whose prompt passes a long-context threshold pays that tier."""
+    from techpm.config import SETTINGS
+
+    rounds = MAX_TOOL_ROUNDS + 1 if rounds is None else rounds
+    searches = SETTINGS.max_searches if max_searches is None else max_searches
+    first = planning_estimate(question, model)
+    max_tokens = answer_max_tokens(thinking_budget_tokens)
+    tokens_usd = sum(request_cost_usd(model, Usage(input_tokens=first.input_tokens + k * max_tokens,
+                                                   output_tokens=max_tokens)) for k in range(rounds))
+    return tokens_usd + searches * WEB_SEARCH_USD_PER_SEARCH
+
+
 @dataclass(frozen=True)
 class ModelCost:
-    """The worst case of one answer's first request on one model (``planning_estimate``)."""
+    """What the worked example can cost at most on one model: its first request, the whole answer, and
+    the whole answer with extended thinking (``DEEP_THINKING_BUDGET_TOKENS``), against the default cap."""
 
     model: str
-    usd: float
-    usd_with_thinking: float
-    input_tokens: int
-    fits_cap: bool
-    thinking_fits_cap: bool
+    first_request_usd: float
+    answer_usd: float
+    answer_with_thinking_usd: float
+    cap_usd: float
+
+    @property
+    def fits_cap(self) -> bool:
+        return self.answer_usd <= self.cap_usd
+
+    @property
+    def thinking_fits_cap(self) -> bool:
+        return self.answer_with_thinking_usd <= self.cap_usd
+
+
+CURRENT_TIERS = ("claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5")
 
 
 def model_costs(models: Iterable[str] | None = None, question: str = "Design a RAG system for a law firm's contracts",
-                *, thinking_budget_tokens: int = 8_000, max_cost_usd: float | None = None) -> list[ModelCost]:
-    """What the worked example's first request can cost at most on each model (the current Haiku,
-    Sonnet and Opus by default), without and with ``thinking_budget_tokens`` of extended thinking, and
-    whether each fits under the cap (default: the course's default cap). No API call, no key."""
+                *, thinking_budget_tokens: int = DEEP_THINKING_BUDGET_TOKENS) -> list[ModelCost]:
+    """The worked example's worst cases on each model (the current Haiku, Sonnet and Opus by default),
+    measured from the price table; no API call, no key."""
     from techpm.config import DEFAULT_MAX_COST_USD
 
-    cap = DEFAULT_MAX_COST_USD if max_cost_usd is None else max_cost_usd
-    models = list(models or ("claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5"))
     out = []
-    for model in models:
-        plain = planning_estimate(question, model)
-        deep = planning_estimate(question, model, thinking_budget_tokens=thinking_budget_tokens)
-        out.append(ModelCost(model, plain.usd, deep.usd, plain.input_tokens, plain.usd <= cap, deep.usd <= cap))
+    for model in models or CURRENT_TIERS:
+        out.append(ModelCost(model, planning_estimate(question, model).usd, answer_worst_case_usd(model, question),
+                             answer_worst_case_usd(model, question, thinking_budget_tokens=thinking_budget_tokens),
+                             DEFAULT_MAX_COST_USD))
     return out
 
 
-def model_costs_markdown(costs: list[ModelCost], max_cost_usd: float | None = None) -> str:
-    """``model_costs`` as a Markdown table, with the prices' date under it."""
-    from techpm.config import DEFAULT_MAX_COST_USD
+def default_model_choice(costs: list[ModelCost]) -> str:
+    """The cheapest model whose whole-answer worst case fits under the default cap (else the cheapest)."""
+    fitting = [c for c in costs if c.fits_cap] or costs
+    return min(fitting, key=lambda c: c.answer_usd).model
+
+
+def thinking_on_by_default(costs: list[ModelCost], model: str) -> bool:
+    """Extended thinking is on by default only if it keeps ``model``'s whole-answer worst case under the cap."""
+    return next(c for c in costs if c.model == model).thinking_fits_cap
+
+
+def model_costs_markdown(costs: list[ModelCost]) -> str:
+    """``model_costs`` as a Markdown table, why the default is what it is, and the prices' date."""
+    from techpm.config import DEFAULT_CLAUDE_MODEL
     from techpm.lifecycle import prices_as_of
 
-    cap = DEFAULT_MAX_COST_USD if max_cost_usd is None else max_cost_usd
-    lines = ["| model | worst case of one answer | with extended thinking | under the default cap "
-             f"({format_usd(cap)})? |", "|---|---:|---:|---|"]
+    cap = format_usd(costs[0].cap_usd)
+    lines = ["| model | first request, at most | whole answer, at most | with extended thinking | "
+             f"whole answer under the {cap} cap? |", "|---|---:|---:|---:|---|"]
     for c in costs:
-        lines.append(f"| {c.model} | {format_usd(c.usd)} | {format_usd(c.usd_with_thinking)} | "
-                     f"{'yes' if c.fits_cap else 'no'} / {'yes' if c.thinking_fits_cap else 'no'} with thinking |")
-    return "\n".join(lines) + "\n\n*" + prices_as_of(*(c.model for c in costs)) + "*\n"
+        lines.append(f"| {c.model} | {format_usd(c.first_request_usd)} | {format_usd(c.answer_usd)} | "
+                     f"{format_usd(c.answer_with_thinking_usd)} | {'yes' if c.fits_cap else 'no'} "
+                     f"({'yes' if c.thinking_fits_cap else 'no'} with thinking) |")
+    best = default_model_choice(costs)
+    chosen = next(c for c in costs if c.model == best)
+    others = [c for c in costs if c.model != best]
+    why = (f"**Why the default is {best}.** It is the cheapest model whose whole answer fits under the default "
+           f"cap of {cap} even in the worst case ({format_usd(chosen.answer_usd)})")
+    if others:
+        why += "; " + ", ".join(f"{c.model} could cost {c.answer_usd / chosen.answer_usd:.0f}x as much"
+                                for c in others)
+        why += ", so the cap would stop them before a long answer is finished"
+    thinking = thinking_on_by_default(costs, best)
+    why += (f". Extended thinking ({DEEP_THINKING_BUDGET_TOKENS:,} tokens a round) is "
+            + ("on" if thinking else "off") + " by default: it raises that worst case to "
+            f"{format_usd(chosen.answer_with_thinking_usd)}, " + ("within" if thinking else "above")
+            + " the cap. Turn it on for a deep answer with techpm.configure(thinking_budget_tokens=...).")
+    if best != DEFAULT_CLAUDE_MODEL:
+        why += f" (The course's configured default is {DEFAULT_CLAUDE_MODEL}: the table has changed; update it.)"
+    return "\n".join(lines) + "\n\n" + why + "\n\n*" + prices_as_of(*(c.model for c in costs)) + "*\n"
 
 
 def check_budget(est: Estimate, max_cost_usd: float | None) -> None:
@@ -613,7 +676,6 @@ def answer_request(question: str, model: str, *, web_search: bool = True, calcul
                    max_searches: int | None = None) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]]]:
     """(system, messages, tools) for one question (web search allows ``max_searches``, default the setting)."""
     from techpm.config import SETTINGS
-
     from techpm.generator import prompts
     from techpm.generator import tools as calc_tools
 
