@@ -14,16 +14,17 @@ import time
 import warnings
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from techpm import calc, config
 from techpm.errors import TechpmError
 from techpm.generator import cache, claude, generate, generate_many
 from techpm.generator import cli as gen_cli
 from techpm.generator.answer import Answer, Section
-from tests.conftest import ROOT
+from tests.conftest import FAKE_KEY, MODEL, QUESTION, ROOT
 from tests.fake_anthropic import (
-    FakeAnthropic,
     error,
     message,
     six_section_text,
@@ -32,7 +33,7 @@ from tests.fake_anthropic import (
     web_citation,
     web_search_blocks,
 )
-from tests.test_generator_claude import FAKE_KEY, MODEL, QUESTION, bodies, server, settings  # noqa: F401
+from tests.test_generator_claude import bodies
 
 CONCURRENCY = ("little_concurrency", {"arrival_rate_per_s": 10, "latency_s": 2})
 

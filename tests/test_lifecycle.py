@@ -17,9 +17,8 @@ import pytest
 from techpm import config, doctor, lifecycle
 from techpm.errors import TechpmError
 from techpm.generator import claude, generate, generate_many
-from tests.conftest import ROOT
+from tests.conftest import FAKE_KEY, QUESTION, ROOT
 from tests.fake_anthropic import FakeAnthropic
-from tests.test_generator_claude import FAKE_KEY, QUESTION, settings  # noqa: F401
 
 RETIRING = "claude-sonnet-4-5"  # retires 2026-11-30 (SDK 2.14's deprecation table)
 AFTER = dt.date(2026, 12, 1)
