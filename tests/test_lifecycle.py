@@ -187,3 +187,13 @@ def test_prices_as_of_names_each_date_and_model():
         assert get_api_price(model).as_of in line and model in line
     assert line.startswith("Prices as of ")
     assert lifecycle.prices_as_of("claude-haiku-5-5") in claude.model_costs_markdown(claude.model_costs(["claude-haiku-5-5"]))
+
+
+def test_costs_shown_by_the_generator_carry_the_prices_date():
+    from techpm.generator.answer import Answer, Section
+    from techpm.tables import get_api_price
+
+    as_of = get_api_price("claude-haiku-5-5").as_of
+    answer = Answer("q", [Section(1, "t", "b")], "claude", "claude-haiku-5-5", cost_usd=0.01)
+    assert f"cost $0.0100 at prices as of {as_of}" in answer.footer()
+    assert f"prices as of {as_of}" in claude.planning_estimate(model="claude-haiku-5-5").describe()

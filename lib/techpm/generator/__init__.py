@@ -176,7 +176,9 @@ def generate_many(questions: list[str], *, model: str | None = None, max_cost_us
     the rest go in one batch whose estimated cost must be within ``max_cost_usd`` (default
     ``SETTINGS.max_cost_usd``); a progress bar shows while the batch is polled every ``poll_interval_s``.
     Answers come back in the order of ``questions``; a question that could not be answered by Claude
-    gets the offline answer with a notice, as in ``generate``."""
+    gets the offline answer with a notice, as in ``generate``. The batch id is stored beside the cache
+    before the wait: call again with the same questions after an interruption and the same batch is
+    picked up, not paid for twice."""
     from techpm.generator import batch
 
     return batch.generate_many(questions, model=model, max_cost_usd=max_cost_usd,

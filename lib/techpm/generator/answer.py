@@ -126,7 +126,7 @@ class Answer:
             what = "Backend: offline generator (templates and the course's calculators; no model, no cost)"
         else:
             what = (f"Backend: Claude · model {self.model} · {self.usage.describe()} · "
-                    f"cost {format_usd(self.cost_usd)}")
+                    f"cost {format_usd(self.cost_usd)}{_prices_date(self.model)}")
             if self.estimated_cost_usd is not None:
                 what += f" (estimated at most {format_usd(self.estimated_cost_usd)} before the call)"
             if self.cache_savings_usd > 0:
@@ -173,6 +173,16 @@ class Answer:
         from techpm.generator.cache import answer_from_data
 
         return answer_from_data(data)
+
+
+def _prices_date(model: str | None) -> str:
+    """' at prices as of DATE' from the price table, so a reader knows how old the cost's prices are."""
+    from techpm.tables import get_api_price
+
+    try:
+        return f" at prices as of {get_api_price(str(model)).as_of}"
+    except ValueError:
+        return ""
 
 
 class LiveDisplay:

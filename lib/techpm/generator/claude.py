@@ -224,7 +224,18 @@ class Estimate:
         searches = f" + up to {self.max_searches} web searches" if self.max_searches else ""
         how = "counted" if self.counted else "estimated from its length"
         return (f"estimated at most {format_usd(self.usd)} for the first request ({self.input_tokens:,} input tokens "
-                f"{how} + up to {self.max_output_tokens:,} output tokens{searches} on {self.model})")
+                f"{how} + up to {self.max_output_tokens:,} output tokens{searches} on {self.model}, "
+                f"{_as_of(self.model)})")
+
+
+def _as_of(model: str) -> str:
+    """'prices as of DATE' for ``model``, from the price table (empty for a model it does not price)."""
+    from techpm.tables import get_api_price
+
+    try:
+        return f"prices as of {get_api_price(model).as_of}"
+    except ValueError:
+        return "prices not tabled"
 
 
 def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
