@@ -226,6 +226,15 @@ def test_searches_are_bounded_across_all_rounds(server):
     assert "research: 8 web searches, 1 cited source" in answer.footer()
 
 
+def test_a_pending_search_keeps_the_tool_defined_after_the_budget_is_spent(server):
+    pending = {"type": "server_tool_use", "id": "srvtoolu_9", "name": "web_search", "input": {"query": "q"}}
+    server.queue(message([pending, tool_use_block(*CONCURRENCY)], stop_reason="tool_use", web_search_requests=8),
+                 researched(1))
+    generate(QUESTION, backend="claude", stream=False)
+    second = bodies(server)[1]
+    assert search_tools(second)[0]["max_uses"] == 1  # only for the search already started
+
+
 def test_the_worst_case_before_a_later_round_includes_the_searches_left(server):
     server.queue(message([tool_use_block(*CONCURRENCY)], stop_reason="tool_use", input_tokens=1_000,
                          output_tokens=100))

@@ -585,7 +585,10 @@ def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
     for round_number in range(max_rounds + 1):
         left = None if max_searches is None else max(0, max_searches - conv.searches)
         if left is not None:
-            tools = [({**t, "max_uses": left} if _is_search(t) else t) for t in tools if not (_is_search(t) and left == 0)]
+            # all searches spent: stop offering the tool, unless a search Claude started beside a calculator
+            # call is still pending (the API runs it with this request, and it needs the tool defined)
+            keep = max(left, 1 if _pending_search(messages) else 0)
+            tools = [({**t, "max_uses": keep} if _is_search(t) else t) for t in tools if not (_is_search(t) and keep == 0)]
         kwargs: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages, **(extra or {})}
         if system:
             kwargs["system"] = system
@@ -661,6 +664,17 @@ def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
         conv.notes.append("Claude paused its turn (pause_turn) after the last allowed round, so the answer "
                           "may be incomplete")
     return conv
+
+
+def _pending_search(messages: list[dict[str, Any]]) -> bool:
+    """Does the last assistant turn hold a server-side search without its result (run with the next request)?"""
+    turns = [m for m in messages if m.get("role") == "assistant"]
+    if not turns or isinstance(turns[-1].get("content"), str):
+        return False
+    blocks = list(turns[-1].get("content") or [])
+    kind = lambda b, name: b.get(name) if isinstance(b, dict) else getattr(b, name, None)  # noqa: E731
+    done = {kind(b, "tool_use_id") for b in blocks if kind(b, "type") == "web_search_tool_result"}
+    return any(kind(b, "type") == "server_tool_use" and kind(b, "id") not in done for b in blocks)
 
 
 def _is_search(tool: dict[str, Any]) -> bool:
