@@ -1,4 +1,4 @@
-"""Sourced data tables: GPUs, GPU rental prices, model architectures and API prices.
+"""Sourced data tables: GPUs, GPU rental prices, model architectures, API prices and Claude model lifecycles.
 
 Each table is a JSON file in ``techpm/data`` holding ``{"description": ..., "rows": [...]}``. Every row
 carries the URL it was read from (``source_url``) and when (``as_of``), so a learner can always ask
