@@ -1,4 +1,5 @@
-"""Sourced data tables: GPUs, GPU rental prices, model architectures, API and speech API prices.
+"""Sourced data tables: GPUs, GPU rental prices, model architectures, API and speech API prices, and Claude
+model lifecycles.
 
 Each table is a JSON file in ``techpm/data`` holding ``{"description": ..., "rows": [...]}``. Every row
 carries the URL it was read from (``source_url``) and when (``as_of``), so a learner can always ask
@@ -63,14 +64,22 @@ SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "long_context_input_usd_per_mtok": (_OPT_NUM, False), "long_context_output_usd_per_mtok": (_OPT_NUM, False),
         "long_context_cache_write_usd_per_mtok": (_OPT_NUM, False),
         "long_context_cache_read_usd_per_mtok": (_OPT_NUM, False),
+        "status": (_STR, False), "retires_on": (_OPT_STR, False), "successor": (_OPT_STR, False),
+        "lifecycle_source_url": (_STR, False),
         **_COMMON,
     },
     "audio_prices": {
         "id": (_STR, True), "provider": (_STR, True), "kind": (_STR, True),
         "usd_per_minute": (_OPT_NUM, True), "usd_per_mchar": (_OPT_NUM, True), **_COMMON,
     },
+    "model_lifecycle": {
+        "id": (_STR, True), "status": (_STR, True), "retires_on": (_OPT_STR, True),
+        "successor": (_OPT_STR, True), **_COMMON,
+    },
 }
 _AUDIO_KINDS = ("stt", "tts")
+#: A model's lifecycle as Anthropic names it (https://platform.claude.com/docs/en/about-claude/model-deprecations).
+LIFECYCLE_STATUSES = ("active", "legacy", "deprecated", "retired")
 
 
 def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
@@ -96,10 +105,15 @@ def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
                 raise TableError(f"{where}: field {name!r} must be positive, got {value!r}.")
     if not str(row["source_url"]).startswith(("https://", "http://")):
         raise TableError(f"{where}: source_url must be a web address, got {row['source_url']!r}.")
-    try:
-        _dt.date.fromisoformat(row["as_of"])
-    except ValueError:
-        raise TableError(f"{where}: as_of must be an ISO date (YYYY-MM-DD), got {row['as_of']!r}.") from None
+    for name in ("as_of", "retires_on"):
+        if row.get(name) is None and name == "retires_on":
+            continue
+        try:
+            _dt.date.fromisoformat(row[name])
+        except ValueError:
+            raise TableError(f"{where}: {name} must be an ISO date (YYYY-MM-DD), got {row[name]!r}.") from None
+    if "status" in row and row["status"] not in LIFECYCLE_STATUSES:
+        raise TableError(f"{where}: status must be one of {', '.join(LIFECYCLE_STATUSES)}, got {row['status']!r}.")
     if kind == "audio_prices":
         if row["kind"] not in _AUDIO_KINDS:
             raise TableError(f"{where}: kind must be one of {', '.join(_AUDIO_KINDS)}, got {row['kind']!r}.")
