@@ -44,3 +44,13 @@ def test_summary_counts_the_latest_result_per_exercise():
     assert (s.correct, s.total, s.not_done) == (1, 2, ("b",))
     assert repr(s) == "1 of 2 exercises correct; not done yet: b."
     assert repr(checks.RESULTS["a"]).startswith("✅ a: correct")
+
+
+def test_an_exercise_with_several_parts_shows_one_readable_block():
+    from techpm.checks import rag as rag_checks
+
+    results = rag_checks.recall_and_mrr(..., 0.5, ["a", "b"], {"b"}, 2)
+    text = repr(results)
+    assert text.splitlines() == [repr(results[0]), repr(results[1])]
+    assert "[" not in text and "CheckResult(" not in text
+    assert not results.passed and results[1].passed

@@ -79,7 +79,22 @@ def rows() -> list[Row]:
     from techpm.config import mode_line
 
     out.append(Row("Mode", OK, mode_line()))
+    out += _lesson_rows()
     return out
+
+
+def _lesson_rows() -> list[Row]:
+    """One row when every lesson's imports resolve; else a row per lesson that would fail, with the fix."""
+    from techpm import lesson_deps
+
+    needs = lesson_deps.lesson_needs()
+    if not needs:
+        return [Row("Lessons", OK, "notebooks not in this folder (Colab opens them from GitHub)")]
+    missing = lesson_deps.missing_by_lesson()
+    if not missing:
+        return [Row("Lessons", OK, f"what each of the {len(needs)} lessons imports is installed")]
+    return [Row(lesson, FAIL, f"would stop at import {', '.join(mods)}: {lesson_deps.install_command(mods)}")
+            for lesson, mods in missing.items()]
 
 
 def render(table: list[Row]) -> str:

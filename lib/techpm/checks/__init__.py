@@ -52,6 +52,19 @@ class CheckResult:
         return {"text/plain": repr(self), CHECK_MIME: self.as_json()}
 
 
+class CheckResults(list):
+    """Several checks of one exercise (2a, 2b, ...): shown as one block, a line each, not as a Python list."""
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self)
+
+    def __repr__(self) -> str:
+        return "\n".join(repr(r) for r in self)
+
+    __str__ = __repr__
+
+
 def _record(exercise: str, status: str, message: str) -> CheckResult:
     result = CheckResult(exercise, status, message)
     RESULTS[exercise] = result
