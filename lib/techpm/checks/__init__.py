@@ -64,6 +64,9 @@ class CheckResults(list):
 
     __str__ = __repr__
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return {"text/plain": repr(self), CHECK_MIME: [r.as_json() for r in self]}
+
 
 def _record(exercise: str, status: str, message: str) -> CheckResult:
     result = CheckResult(exercise, status, message)

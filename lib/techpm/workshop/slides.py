@@ -37,15 +37,27 @@ def tag_slides(nb: dict[str, Any]) -> None:
         cell.setdefault("metadata", {})["slideshow"] = {"slide_type": slide_type(cell, i, setup_index)}
 
 
-def build_decks(root: Path, out: Path) -> list[Path]:
-    """Render ``notebooks/*.ipynb`` to ``out/NAME.slides.html``; return the decks written."""
+def build_decks(root: Path, out: Path, *, only: list[str] | None = None,
+                params: dict[str, Any] | None = None) -> list[Path]:
+    """Render ``notebooks/*.ipynb`` (those whose names start with one of ``only``) to
+    ``out/NAME.slides.html``; return the decks written. With a cohort's ``params`` the decks are rendered
+    from the cohort's executed copies (built first, into ``out/cohort``), so the projector shows the same
+    numbers as the room's notebooks."""
     import nbformat
     from nbconvert import SlidesExporter
 
     out.mkdir(parents=True, exist_ok=True)
+    source_dir = root / "notebooks"
+    if params:
+        from techpm.workshop.cohort import make_cohort
+
+        make_cohort(root, params, out / "cohort", only=only)
+        source_dir = out / "cohort" / "notebooks"
     exporter = SlidesExporter()
     decks = []
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
+    for path in sorted(source_dir.glob("*.ipynb")):
+        if only and not path.name.startswith(tuple(only)):
+            continue
         nb = nbformat.read(path, as_version=4)
         tag_slides(nb)
         body, _ = exporter.from_notebook_node(nb)
