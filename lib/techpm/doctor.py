@@ -97,6 +97,34 @@ def _lesson_rows() -> list[Row]:
             for lesson, mods in missing.items()]
 
 
+# What `techpm workshop` needs beyond the course: module -> (distribution, what for).
+INSTRUCTOR_NEEDS = {
+    "papermill": ("papermill", "cohort copies (techpm workshop cohort)"),
+    "nbconvert": ("nbconvert", "slide decks and the site"),
+    "jupyterhub": ("jupyterhub", "the room's hub (techpm workshop hub)"),
+    "jupyterhub_idle_culler": ("jupyterhub-idle-culler", "stopping idle servers on the hub"),
+    "nbgitpuller": ("nbgitpuller", "one-click links that pull the course"),
+}
+
+
+def instructor_rows() -> list[Row]:
+    """What an instructor's machine needs for `techpm workshop`, each with its fix."""
+    import importlib.util
+    import shutil
+
+    out = []
+    for module, (dist, why) in INSTRUCTOR_NEEDS.items():
+        version = _version(dist)
+        if version and importlib.util.find_spec(module) is not None:
+            out.append(Row(dist, OK, version))
+        else:
+            out.append(Row(dist, FAIL, f'not installed: needed for {why} (pip install -e ".[instructor]")'))
+    proxy = shutil.which("configurable-http-proxy")
+    out.append(Row("configurable-http-proxy", OK if proxy else FAIL, proxy or
+                   "not installed: the hub's proxy (npm install -g configurable-http-proxy)"))
+    return out
+
+
 def render(table: list[Row]) -> str:
     width = max(len(r.item) for r in table)
     lines = [f"techpm doctor · {'Colab' if in_colab() else platform.system()}", ""]
@@ -107,7 +135,7 @@ def render(table: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    table = rows()
+def main(instructor: bool = False) -> int:
+    table = rows() + (instructor_rows() if instructor else [])
     print(render(table))
     return 1 if any(r.status == FAIL for r in table) else 0

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from techpm.errors import TechpmError
 
-ACTIONS = ("slides", "cohort", "site", "questions", "progress")
+ACTIONS = ("slides", "cohort", "site", "questions", "progress", "hub")
 # Which optional flags each action uses; any other flag given is an error.
 USES = {"slides": {"params", "only", "out"}, "cohort": {"params", "only", "out"}, "site": {"out"},
-        "questions": {"params", "only", "bank"}, "progress": {"params", "csv", "html"}}
+        "questions": {"params", "only", "bank"}, "progress": {"params", "csv", "html"},
+        "hub": {"learners", "ref", "out"}}
 
 
 def _add(p: argparse.ArgumentParser) -> None:
@@ -25,10 +26,13 @@ def _add(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="output folder (default: build/slides, build/site, build/cohort)")
     p.add_argument("--csv", type=Path, help="progress: also write the table as CSV")
     p.add_argument("--html", type=Path, help="progress: also write a small HTML page")
+    p.add_argument("--learners", help="hub: how many learners (learner01, ...) or a file with one name a line")
+    p.add_argument("--ref", help="hub: the git tag or branch every learner gets (tag the commit you tested)")
 
 
 def _refuse_unused(args: argparse.Namespace) -> None:
-    given = {name for name in ("params", "only", "out", "csv", "html", "bank") if getattr(args, name)}
+    given = {name for name in ("params", "only", "out", "csv", "html", "bank", "learners", "ref")
+             if getattr(args, name)}
     unused = sorted(given - USES[args.action])
     if unused:
         flags = ", ".join("the parameters file" if n == "params" else f"--{n}" for n in unused)
@@ -43,6 +47,8 @@ def _run(args: argparse.Namespace) -> int:
     root = repo_root()
     if args.action == "progress":
         return _progress(args, root)
+    if args.action == "hub":
+        return _hub(args, root)
     if args.action == "questions":
         from techpm.workshop.cohort import load_parameters
         from techpm.workshop.questions import report, worked_examples
@@ -91,6 +97,27 @@ def _progress(args: argparse.Namespace, root: Path) -> int:
         if path:
             Path(path).write_text(text(table), encoding="utf-8")
             print(f"wrote {path}")
+    return 0
+
+
+def _hub(args: argparse.Namespace, root: Path) -> int:
+    from techpm.devtools.notebooks import repo_url
+    from techpm.workshop import hub
+
+    if not args.learners or not args.ref:
+        raise TechpmError("hub needs --learners (a number, or a file of names) and --ref (a git tag or branch), "
+                          "e.g. techpm workshop hub --learners 25 --ref workshop-2026-12-03")
+    if args.learners.isdigit():
+        learners = hub.numbered_learners(int(args.learners))
+    else:
+        try:
+            lines = Path(args.learners).read_text(encoding="utf-8").split()
+        except OSError as exc:
+            raise TechpmError(f"cannot read learner names from {args.learners}: {exc.strerror}") from None
+        learners = tuple(lines)
+    plan = hub.HubPlan(learners=learners, repository=repo_url(root), ref=args.ref)
+    for path in hub.write_hub(args.out or root / "build" / "hub", plan):
+        print(f"wrote {path}")
     return 0
 
 
