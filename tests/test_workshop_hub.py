@@ -10,9 +10,6 @@ import ast
 import dataclasses
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import threading
 
@@ -21,7 +18,7 @@ import yaml
 
 from techpm.errors import TechpmError
 from techpm.workshop import hub as hubgen
-from techpm.workshop.hubclient import Hub, run_notebook
+from techpm.workshop.hubclient import local_hub, run_notebook
 from tests.conftest import ROOT
 
 PLAN = hubgen.HubPlan(learners=("ana", "ben"), repository="https://github.com/techpm-course/techpm",
@@ -44,26 +41,6 @@ def test_the_files_are_valid_and_pinned(tmp_path):
 def test_bad_plans_get_one_sentence(bad):
     with pytest.raises(TechpmError):
         dataclasses.replace(PLAN, **bad)
-
-
-def _free_port_block() -> int:
-    """A port p with p, p+1 and p+2 free (hub, hub API, proxy API)."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port < 65000 and all(_free(port + i) for i in (1, 2)):
-            return port
-    raise RuntimeError("no free ports")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
 
 
 def _pregenerate_answer(cache_root) -> str:
@@ -99,27 +76,8 @@ def running_hub(tmp_path_factory):
     _pregenerate_answer(root / "answer-cache")
     for path in (root / "answer-cache").rglob("*"):  # read-only, as setup.sh leaves it
         path.chmod(0o555 if path.is_dir() else 0o444)
-    port, token = _free_port_block(), os.urandom(16).hex()
-    env = {**os.environ, "TECHPM_HUB_ROOT": str(root), "TECHPM_HUB_PORT": str(port), "TECHPM_HUB_IP": "127.0.0.1",
-           "TECHPM_WORKSHOP_PASSWORD": "room-password", "TECHPM_HUB_ADMIN_TOKEN": token,
-           "TECHPM_HUB_SINGLEUSER": singleuser}
-    env.pop("ANTHROPIC_API_KEY", None)
-    log = open(root / "hub.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(out / "jupyterhub_config.py")],
-                            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    hub = Hub(f"http://127.0.0.1:{port}", token)
-    try:
-        hub.wait_up(90)
+    with local_hub(root, out / "jupyterhub_config.py", singleuser) as hub:
         yield hub, root
-    finally:
-        for name in PLAN.learners:
-            hub.stop_server(name)
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 def test_two_learners_run_lesson_00_through_the_proxy_and_share_the_cache(running_hub):

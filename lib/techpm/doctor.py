@@ -104,6 +104,8 @@ INSTRUCTOR_NEEDS = {
     "jupyterhub": ("jupyterhub", "the room's hub (techpm workshop hub)"),
     "jupyterhub_idle_culler": ("jupyterhub-idle-culler", "stopping idle servers on the hub"),
     "nbgitpuller": ("nbgitpuller", "one-click links that pull the course"),
+    "sphinx_revealjs": ("sphinx-revealjs", "reveal.js for offline slide decks"),
+    "jupyter_server_mathjax": ("jupyter-server-mathjax", "MathJax for offline slide decks"),
 }
 
 

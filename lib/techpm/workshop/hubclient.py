@@ -15,6 +15,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,3 +161,80 @@ def process_tree_rss_bytes(pid: int) -> int:
             continue
         todo += [int(c) for c in children]
     return total
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def free_port_block() -> int:
+    """A loopback port p with p, p+1 and p+2 free (the hub, its API, the proxy's API)."""
+    import socket
+
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port < 65000 and _free(port + 1) and _free(port + 2):
+            return port
+    raise TechpmError("no three free loopback ports in a row")
+
+
+@contextmanager
+def local_hub(root: Path, config: Path, singleuser: str, *, startup_timeout_s: float = 90.0) -> Iterator[Hub]:
+    """Run ``jupyterhub -f config`` on loopback with ``root`` as TECHPM_HUB_ROOT, an admin token and a room
+    password; yield a client; stop the hub, its proxy and every learner's server afterwards."""
+    import os
+    import secrets
+    import signal
+    import subprocess
+    import sys
+
+    port, token = free_port_block(), secrets.token_hex(16)
+    env = {**os.environ, "TECHPM_HUB_ROOT": str(root), "TECHPM_HUB_PORT": str(port), "TECHPM_HUB_IP": "127.0.0.1",
+           "TECHPM_WORKSHOP_PASSWORD": secrets.token_hex(8), "TECHPM_HUB_ADMIN_TOKEN": token,
+           "TECHPM_HUB_SINGLEUSER": singleuser}
+    env.pop("ANTHROPIC_API_KEY", None)
+    with open(root / "hub.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=root, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        hub = Hub(f"http://127.0.0.1:{port}", token)
+        try:
+            hub.wait_up(startup_timeout_s)
+            yield hub
+        finally:
+            try:
+                for user in hub.api("GET", "/hub/api/users"):
+                    hub.stop_server(user["name"])
+            except (OSError, urllib.error.HTTPError):
+                pass
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def server_pids() -> dict[str, int]:
+    """Learner name -> pid of their single-user server, found in /proc by its JUPYTERHUB_USER (Linux)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if b"jupyterhub-singleuser" not in (entry / "cmdline").read_bytes():
+                continue
+            env = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        user = next((v.split(b"=", 1)[1].decode() for v in env if v.startswith(b"JUPYTERHUB_USER=")), None)
+        if user:
+            out[user] = int(entry.name)
+    return out
