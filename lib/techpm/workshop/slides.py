@@ -44,7 +44,6 @@ BUDGET_H = 620
 PROSE_LINE_H, CODE_LINE_H, CHARS_PER_LINE = 34, 25, 88
 MAX_CODE_LINES, MAX_OUTPUT_LINES = 4, 10
 IMAGE_H = 440
-WIDGET_NOTE = "(an interactive explorer: run the notebook to use it)"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -70,6 +69,8 @@ def _output_height(output: dict[str, Any]) -> int:
     data = output.get("data", {})
     if "image/png" in data or "image/svg+xml" in data:
         return IMAGE_H + 10
+    if "techpm-widget" in "".join(data.get("text/html", "")):
+        return IMAGE_H + 60 + 20 * "".join(data["text/html"]).count("<table")
     if "text/markdown" in data:
         return _markdown_height("".join(data["text/markdown"]))
     if "text/html" in data:
@@ -94,8 +95,6 @@ def _trim_text(text: str, limit: int) -> str:
 
 def _for_projector(output: dict[str, Any]) -> dict[str, Any]:
     data = output.get("data")
-    if data and "application/vnd.jupyter.widget-view+json" in data:
-        return {"output_type": "display_data", "metadata": {}, "data": {"text/plain": WIDGET_NOTE}}
     if data and "text/markdown" in data:
         md = "".join(data["text/markdown"])
         chunks = _fit_lines(md, BUDGET_H // 2)
@@ -140,11 +139,14 @@ def _mostly_list(text: str) -> bool:
 
 def prepare_for_projector(nb) -> None:
     """Make every slide fit the projector, in place: drop the Colab badge (an image from the web), hide
-    code longer than a few lines, shorten long outputs, replace live widgets by a note, move long prose to
-    the speaker notes, and start a continuation slide wherever the next cell would overflow."""
+    code longer than a few lines, shorten long outputs, move long prose to
+    the speaker notes, show each explorer as its static snapshot, and start a continuation slide wherever
+    the next cell would overflow."""
     import nbformat
 
-    nb.metadata.pop("widgets", None)
+    from techpm.workshop.snapshot import static_widgets
+
+    static_widgets(nb)  # each explorer as it was when the notebook ran: its settings and its figure
     cells = []
     for cell in nb.cells:
         if cell["cell_type"] == "markdown":
