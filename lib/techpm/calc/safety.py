@@ -26,6 +26,13 @@ it has shown the rate is probably below a bound that shrinks like 1/n.
                          hold (Frechet, M. (1951), "Sur les tableaux de correlation dont les marges sont
                          donnees", Annales de l'Universite de Lyon, Section A 14, 53-77)
     attack success       Wilson interval per category (``calc.wilson_interval``, Wilson 1927)
+    error cost           E[cost per request] = s v c_v + (1 - s) o c_o     s: harmful share of traffic,
+                         v: violation rate, o: over-refusal rate, c: dollars per error (Bayes risk of a
+                         threshold rule; Elkan, C. (2001), "The foundations of cost-sensitive learning",
+                         IJCAI, 973-978, https://www.ijcai.org/Proceedings/2001/Papers/111.pdf)
+    screening overhead   cost: screen / request; latency: screen in series, or max(0, screen - model)
+                         when it runs beside the model
+    time to mitigate     median and 90th percentile (nearest rank) of fix time - report time
 
 The bounds are one-sided (a safety claim is "below x"), so ``zero_failure_upper_bound(n, 0.95)`` is
 the 95% one-sided bound, tighter than the top of a two-sided 95% Wilson interval on 0 of n.
@@ -36,10 +43,11 @@ paraphrases of one jailbreak are closer to one trial than to a thousand.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative_int, positive_int, probability
+from techpm.calc._validate import non_negative, non_negative_int, positive, positive_int, probability
 from techpm.calc.stats import _regularized_beta, wilson_interval
 from techpm.errors import TechpmError
 
@@ -53,6 +61,11 @@ __all__ = [
     "RateWithInterval",
     "rate_with_interval",
     "attack_success_rates",
+    "expected_error_cost_usd",
+    "ScreeningOverhead",
+    "screening_overhead",
+    "MitigationTimes",
+    "mitigation_times",
 ]
 
 
@@ -197,3 +210,86 @@ def attack_success_rates(counts: Mapping[str, tuple[int, int]], confidence: floa
         rows.append(rate_with_interval(sum(r.events for r in rows), sum(r.trials for r in rows),
                                        confidence, total_label))
     return rows
+
+
+def expected_error_cost_usd(violation_rate: float, over_refusal_rate: float, harmful_share: float,
+                            usd_per_violation: float, usd_per_over_refusal: float) -> float:
+    """Expected cost of a classifier's mistakes per request, in dollars.
+
+        E[cost] = s * v * c_v + (1 - s) * o * c_o
+
+    ``harmful_share`` s is the share of real traffic that is harmful: when it is 1%, a 2% over-refusal
+    rate refuses 1.98 benign requests per 100, while a 10% violation rate lets 0.1 harmful ones through.
+    The dollar values are yours to set (incident cost, a lost user): the formula only weighs them.
+    """
+    probability("violation_rate", violation_rate)
+    probability("over_refusal_rate", over_refusal_rate)
+    probability("harmful_share", harmful_share)
+    non_negative("usd_per_violation", usd_per_violation)
+    non_negative("usd_per_over_refusal", usd_per_over_refusal)
+    return (harmful_share * violation_rate * usd_per_violation
+            + (1 - harmful_share) * over_refusal_rate * usd_per_over_refusal)
+
+
+@dataclass(frozen=True)
+class ScreeningOverhead:
+    """What a safety screen adds to each request."""
+
+    added_usd: float
+    added_latency_s: float
+    cost_fraction: float  # added_usd / the request's own cost
+    latency_fraction: float  # added_latency_s / the request's own latency
+
+
+def screening_overhead(request_usd: float, request_latency_s: float, screen_usd: float, screen_latency_s: float,
+                       parallel: bool = False) -> ScreeningOverhead:
+    """Cost and latency a classifier adds to one request.
+
+    In series (the screen must pass before the model starts) it adds its whole latency; run beside the
+    model (start both, discard the answer if the screen objects) it adds only what it takes beyond the
+    model, max(0, screen - model), at the price of paying for answers that are thrown away.
+    """
+    positive("request_usd", request_usd)
+    positive("request_latency_s", request_latency_s)
+    non_negative("screen_usd", screen_usd)
+    non_negative("screen_latency_s", screen_latency_s)
+    added_s = max(0.0, screen_latency_s - request_latency_s) if parallel else screen_latency_s
+    return ScreeningOverhead(screen_usd, added_s, screen_usd / request_usd, added_s / request_latency_s)
+
+
+@dataclass(frozen=True)
+class MitigationTimes:
+    """Time from a safety issue's report to its fix, over many issues."""
+
+    fixed: int
+    still_open: int
+    median_h: float
+    p90_h: float
+
+
+def _nearest_rank(sorted_values: list[float], q: float) -> float:
+    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
+
+
+def mitigation_times(reported_h: Sequence[float], fixed_h: Sequence[float | None]) -> MitigationTimes:
+    """Median and 90th-percentile hours from report to fix (nearest-rank percentiles).
+
+    ``fixed_h[i]`` is None for an issue still open; open issues are counted, not averaged in, and a
+    dashboard should show them beside the percentiles (a fast median with many open issues flatters).
+    """
+    if len(reported_h) != len(fixed_h):
+        raise TechpmError(f"reported_h ({len(reported_h)}) and fixed_h ({len(fixed_h)}) must have the same length.")
+    durations = []
+    for i, (r, f) in enumerate(zip(reported_h, fixed_h, strict=True)):
+        non_negative(f"reported_h[{i}]", r)
+        if f is None:
+            continue
+        non_negative(f"fixed_h[{i}]", f)
+        if f < r:
+            raise TechpmError(f"issue {i} is fixed ({f} h) before it was reported ({r} h).")
+        durations.append(f - r)
+    if not durations:
+        raise TechpmError("no issue has been fixed yet: there is no time to mitigate to measure.")
+    durations.sort()
+    return MitigationTimes(len(durations), len(fixed_h) - len(durations), statistics.median(durations),
+                           _nearest_rank(durations, 0.9))
