@@ -151,3 +151,41 @@ def test_rate_with_interval_uses_wilson():
 def test_bad_input_is_one_clear_error(call):
     with pytest.raises(TechpmError):
         call()
+
+
+# --- error cost, screening overhead, time to mitigate ---------------------------------------------------
+
+def test_expected_error_cost_by_hand():
+    # 1% harmful: 0.01 * 0.10 * $100 + 0.99 * 0.02 * $1 = 0.1 + 0.0198
+    assert calc.expected_error_cost_usd(0.10, 0.02, 0.01, 100.0, 1.0) == pytest.approx(0.1198)
+    assert calc.expected_error_cost_usd(0.0, 0.0, 0.3, 5.0, 5.0) == 0.0
+    assert calc.expected_error_cost_usd(1.0, 1.0, 0.5, 2.0, 4.0) == pytest.approx(3.0)
+
+
+def test_screening_overhead_series_and_parallel():
+    s = calc.screening_overhead(request_usd=0.01, request_latency_s=2.0, screen_usd=0.001, screen_latency_s=0.3)
+    assert (s.added_usd, s.added_latency_s) == (0.001, 0.3)
+    assert s.cost_fraction == pytest.approx(0.1) and s.latency_fraction == pytest.approx(0.15)
+    p = calc.screening_overhead(0.01, 2.0, 0.001, 0.3, parallel=True)
+    assert p.added_latency_s == 0.0 and p.added_usd == 0.001
+    assert calc.screening_overhead(0.01, 0.2, 0.0, 0.5, parallel=True).added_latency_s == pytest.approx(0.3)
+
+
+def test_mitigation_times_by_hand():
+    # durations 2, 4, 6, 8, 30 h, one issue still open
+    m = calc.mitigation_times([0, 10, 20, 30, 40, 50], [2, 14, 26, 38, 70, None])
+    assert (m.fixed, m.still_open, m.median_h, m.p90_h) == (5, 1, 6, 30)
+    assert calc.mitigation_times([0], [3.5]).p90_h == 3.5
+
+
+@pytest.mark.parametrize("call", [
+    lambda: calc.expected_error_cost_usd(1.2, 0.1, 0.1, 1, 1),
+    lambda: calc.expected_error_cost_usd(0.1, 0.1, 0.1, -1, 1),
+    lambda: calc.screening_overhead(0, 1, 0, 0),
+    lambda: calc.mitigation_times([0, 1], [2]),
+    lambda: calc.mitigation_times([5], [3]),
+    lambda: calc.mitigation_times([0], [None]),
+])
+def test_more_bad_input(call):
+    with pytest.raises(TechpmError):
+        call()

@@ -21,11 +21,14 @@ __all__ = ["threshold_explorer"]
 def _compute(scores: Sequence[float], harmful: Sequence[bool], confidence: float):
     from techpm.safety.classifier import operating_curve, operating_point
 
-    curve = operating_curve(scores, harmful, confidence=confidence)
+    cached: list[Any] = []  # the curve does not depend on the controls: computed once, on first use
 
     def compute(threshold: float, harmful_share: float, usd_per_violation: float,
                 usd_per_over_refusal: float) -> dict[str, Any]:
         point = operating_point(scores, harmful, threshold, confidence)
+        if not cached:
+            cached.append(operating_curve(scores, harmful, confidence=confidence))
+        curve = cached[0]
         cost = calc.expected_error_cost_usd(point.violation.rate, point.over_refusal.rate, harmful_share,
                                             usd_per_violation, usd_per_over_refusal)
         costs = [calc.expected_error_cost_usd(p.violation.rate, p.over_refusal.rate, harmful_share,
