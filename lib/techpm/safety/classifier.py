@@ -39,6 +39,7 @@ class ClassifierConfig:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (2, 5)
     c: float = 10.0  # inverse L2 strength of the logistic regression
+    solver: str = "liblinear"  # coordinate descent: fast and single-threaded on a few thousand sparse rows
     max_iter: int = 2_000
 
 
@@ -89,7 +90,7 @@ def train(texts: Sequence[str], harmful: Sequence[bool], config: ClassifierConfi
         ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, sublinear_tf=True)),
     ])
     pipeline = Pipeline([("features", features),
-                         ("model", LogisticRegression(C=config.c, max_iter=config.max_iter))])
+                         ("model", LogisticRegression(C=config.c, solver=config.solver, max_iter=config.max_iter))])
     pipeline.fit(texts, y)
     return SafetyClassifier(pipeline, config, len(texts))
 
