@@ -41,6 +41,7 @@ class ClassifierConfig:
     c: float = 10.0  # inverse L2 strength of the logistic regression
     solver: str = "liblinear"  # coordinate descent: fast and single-threaded on a few thousand sparse rows
     max_iter: int = 2_000
+    random_state: int = 0  # liblinear shuffles its coordinates: fixed, so every run gives the same model
 
 
 class SafetyClassifier:
@@ -90,7 +91,8 @@ def train(texts: Sequence[str], harmful: Sequence[bool], config: ClassifierConfi
         ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, sublinear_tf=True)),
     ])
     pipeline = Pipeline([("features", features),
-                         ("model", LogisticRegression(C=config.c, solver=config.solver, max_iter=config.max_iter))])
+                         ("model", LogisticRegression(C=config.c, solver=config.solver, max_iter=config.max_iter,
+                                                      random_state=config.random_state))])
     pipeline.fit(texts, y)
     return SafetyClassifier(pipeline, config, len(texts))
 
