@@ -189,3 +189,16 @@ def test_mitigation_times_by_hand():
 def test_more_bad_input(call):
     with pytest.raises(TechpmError):
         call()
+
+
+def test_layer_misses_measures_the_joint_rate():
+    # Two layers over 4 attacks: A misses 1, 2; B misses 1, 2, 3. Together they miss 1 and 2.
+    m = calc.layer_misses({"A": [1, 1, 0, 0], "B": [1, 1, 1, 0]})
+    assert [r.rate for r in m.per_layer] == [0.5, 0.75]
+    assert m.independent == pytest.approx(0.375) and m.joint.rate == 0.5 and m.joint.events == 2
+    assert m.bounds == pytest.approx((0.25, 0.5))
+    assert (m.joint.low, m.joint.high) == pytest.approx(calc.wilson_interval(2, 4))
+    with pytest.raises(TechpmError):
+        calc.layer_misses({"A": [1, 0], "B": [1]})
+    with pytest.raises(TechpmError):
+        calc.layer_misses({})

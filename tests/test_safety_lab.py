@@ -277,3 +277,17 @@ def test_checks_accept_the_right_answers_and_explain_wrong_ones(test_scores):
     for fn in (check.clean_attacks_needed, check.cheapest_threshold, check.layered_miss, check.release_criteria,
                check.blocking_category, check.required_safeguard_level, check.over_refusal_set_size):
         assert fn(...).status == "not done"
+
+
+def test_a_words_only_classifier_and_correlated_layers(test_scores):
+    train = prompts.split("train")
+    words = clf_mod.train([p.text for p in train], [p.harmful for p in train],
+                          clf_mod.ClassifierConfig(word_ngrams=(1, 1), char_ngrams=None))
+    names = words.pipeline.named_steps["features"].get_feature_names_out()
+    assert all(n.startswith("word__") for n in names)
+    test = prompts.split("test")
+    harmful_test = [p.text for p in test if p.harmful]
+    misses = {"a": [s < 0.5 for s, p in zip(test_scores[0], test, strict=True) if p.harmful],
+              "b": [s < 0.5 for s in words.score(harmful_test)]}
+    m = calc.layer_misses(misses)
+    assert m.joint.rate > m.independent  # two lexical layers fail together

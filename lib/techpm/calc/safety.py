@@ -66,6 +66,8 @@ __all__ = [
     "screening_overhead",
     "MitigationTimes",
     "mitigation_times",
+    "LayerMisses",
+    "layer_misses",
 ]
 
 
@@ -293,3 +295,33 @@ def mitigation_times(reported_h: Sequence[float], fixed_h: Sequence[float | None
     durations.sort()
     return MitigationTimes(len(durations), len(fixed_h) - len(durations), statistics.median(durations),
                            _nearest_rank(durations, 0.9))
+
+
+@dataclass(frozen=True)
+class LayerMisses:
+    """Layers measured on the same attacks: each layer's miss rate, and how often they all miss together."""
+
+    per_layer: tuple[RateWithInterval, ...]
+    independent: float  # the product of the measured rates: what independence would predict
+    joint: RateWithInterval  # measured: attacks every layer missed
+    bounds: tuple[float, float]  # the Frechet range for the measured per-layer rates
+
+
+def layer_misses(misses: Mapping[str, Sequence[bool]], confidence: float = 0.95) -> LayerMisses:
+    """Compare the joint miss rate measured on the same attacks with the independent product.
+
+    ``misses`` maps each layer to one flag per attack (True: the layer let it through), all over the same
+    attacks in the same order. A joint rate well above the product means the layers fail together.
+    """
+    if not misses:
+        raise TechpmError("misses must hold at least one layer's flags, got none.")
+    flags = {name: [bool(f) for f in row] for name, row in misses.items()}
+    sizes = {len(row) for row in flags.values()}
+    if len(sizes) != 1 or 0 in sizes:
+        raise TechpmError("every layer needs one flag per attack, over the same (non-empty) set of attacks.")
+    n = sizes.pop()
+    rows = tuple(rate_with_interval(sum(row), n, confidence, name) for name, row in flags.items())
+    together = sum(all(row[i] for row in flags.values()) for i in range(n))
+    rates = [r.rate for r in rows]
+    return LayerMisses(rows, layered_miss_rate(rates), rate_with_interval(together, n, confidence, "all layers"),
+                       layered_miss_rate_range(rates))

@@ -37,7 +37,7 @@ class ClassifierConfig:
     """The classifier's settings (defaults: the course's classifier)."""
 
     word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (2, 5)
+    char_ngrams: tuple[int, int] | None = (2, 5)  # None: words only
     c: float = 10.0  # inverse L2 strength of the logistic regression
     solver: str = "liblinear"  # coordinate descent: fast and single-threaded on a few thousand sparse rows
     max_iter: int = 2_000
@@ -86,10 +86,10 @@ def train(texts: Sequence[str], harmful: Sequence[bool], config: ClassifierConfi
         raise TechpmError(f"texts ({len(texts)}) and harmful ({len(y)}) must have the same length.")
     if len(set(y)) < 2:
         raise TechpmError("the training set needs both harmful and benign examples.")
-    features = FeatureUnion([
-        ("word", TfidfVectorizer(ngram_range=config.word_ngrams, sublinear_tf=True)),
-        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, sublinear_tf=True)),
-    ])
+    parts = [("word", TfidfVectorizer(ngram_range=config.word_ngrams, sublinear_tf=True))]
+    if config.char_ngrams is not None:
+        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=config.char_ngrams, sublinear_tf=True)))
+    features = FeatureUnion(parts)
     pipeline = Pipeline([("features", features),
                          ("model", LogisticRegression(C=config.c, solver=config.solver, max_iter=config.max_iter,
                                                       random_state=config.random_state))])
