@@ -202,3 +202,12 @@ def test_layer_misses_measures_the_joint_rate():
         calc.layer_misses({"A": [1, 0], "B": [1]})
     with pytest.raises(TechpmError):
         calc.layer_misses({})
+
+
+def test_errors_name_the_callers_arguments():
+    with pytest.raises(TechpmError, match="trials"):
+        calc.rate_with_interval(1, 0)
+    with pytest.raises(TechpmError, match="attempts in 'jailbreak'"):
+        calc.attack_success_rates({"jailbreak": (0, 0)})
+    with pytest.raises(TechpmError, match="successes in 'jailbreak'"):
+        calc.attack_success_rates({"jailbreak": (5, 3)})

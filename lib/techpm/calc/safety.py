@@ -175,6 +175,13 @@ def layered_miss_rate_range(miss_rates: Sequence[float]) -> tuple[float, float]:
     return max(0.0, sum(rates) - (len(rates) - 1)), min(rates)
 
 
+def _events_of(events: int, trials: int, events_name: str, trials_name: str) -> None:
+    positive_int(trials_name, trials)
+    non_negative_int(events_name, events)
+    if events > trials:
+        raise TechpmError(f"{events_name} ({events}) cannot exceed {trials_name} ({trials}).")
+
+
 @dataclass(frozen=True)
 class RateWithInterval:
     """A measured rate (events / trials) with its Wilson interval."""
@@ -189,6 +196,7 @@ class RateWithInterval:
 
 def rate_with_interval(events: int, trials: int, confidence: float = 0.95, label: str = "") -> RateWithInterval:
     """``events`` of ``trials`` as a rate with its two-sided Wilson interval (``calc.wilson_interval``)."""
+    _events_of(events, trials, "events", "trials")
     low, high = wilson_interval(events, trials, confidence)
     return RateWithInterval(label, events, trials, events / trials, low, high)
 
@@ -207,6 +215,7 @@ def attack_success_rates(counts: Mapping[str, tuple[int, int]], confidence: floa
     for category, pair in counts.items():
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
             raise TechpmError(f"counts[{category!r}] must be a pair (successes, attempts), got {pair!r}.")
+        _events_of(pair[0], pair[1], f"successes in {category!r}", f"attempts in {category!r}")
         rows.append(rate_with_interval(pair[0], pair[1], confidence, str(category)))
     if total_label is not None:
         rows.append(rate_with_interval(sum(r.events for r in rows), sum(r.trials for r in rows),
