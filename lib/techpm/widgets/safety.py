@@ -69,7 +69,7 @@ def _draw(r: dict[str, Any], ax: Any) -> None:
 
 
 def threshold_explorer(scores: Sequence[float], harmful: Sequence[bool], threshold: float = 0.5,
-                       harmful_share: float = 0.01, usd_per_violation: float = 100.0,
+                       harmful_share: float = 0.01, usd_per_violation: float = 50.0,
                        usd_per_over_refusal: float = 1.0, confidence: float = 0.95) -> Explorer:
     """Threshold, traffic mix and the cost of each error -> both rates with intervals and the cost per request.
 
@@ -80,7 +80,7 @@ def threshold_explorer(scores: Sequence[float], harmful: Sequence[bool], thresho
     controls = {
         "threshold": slider("threshold", threshold, 0.0, 1.0, 0.02, fmt=".2f"),
         "harmful_share": slider("harmful share of traffic", harmful_share, 0.0001, 0.5, 0.05, log=True, fmt=".4f"),
-        "usd_per_violation": slider("$ per violation", usd_per_violation, 0.1, 100_000, 0.05, log=True, fmt=",.1f"),
+        "usd_per_violation": slider("$ per violation", usd_per_violation, 0.5, 50_000, 0.05, log=True, fmt=",.1f"),
         "usd_per_over_refusal": slider("$ per over-refusal", usd_per_over_refusal, 0.01, 1_000, 0.05, log=True,
                                        fmt=",.2f"),
     }
