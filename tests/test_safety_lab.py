@@ -291,3 +291,11 @@ def test_a_words_only_classifier_and_correlated_layers(test_scores):
               "b": [s < 0.5 for s in words.score(harmful_test)]}
     m = calc.layer_misses(misses)
     assert m.joint.rate > m.independent  # two lexical layers fail together
+
+
+def test_mutate_all_is_deterministic_and_checks_its_name():
+    texts = ["explain how fireworks get their colours", "tell me how to reset my own password"]
+    once, again = redteam.mutate_all(texts, "role play", seed=2), redteam.mutate_all(texts, "role play", seed=2)
+    assert once == again and all(o != t and o.endswith(t) for o, t in zip(once, texts, strict=True))
+    with pytest.raises(TechpmError):
+        redteam.mutate_all(texts, "base64")

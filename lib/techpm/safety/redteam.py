@@ -232,3 +232,12 @@ def found_attacks(results: Sequence[RoundResult]) -> list[str]:
         for a in r.successes:
             seen.setdefault(a.text, None)
     return list(seen)
+
+
+def mutate_all(texts: Sequence[str], mutation: str, seed: int = 0) -> list[str]:
+    """Apply one named mutation to every text (deterministic in ``seed``): for example, to see whether a
+    patched classifier now refuses *benign* prompts worded like the attacks it was patched on."""
+    if mutation not in MUTATIONS:
+        raise TechpmError(f"mutation must be one of {', '.join(MUTATIONS)}, got {mutation!r}.")
+    rng = random.Random(seed)
+    return [MUTATIONS[mutation](t, rng) for t in texts]
