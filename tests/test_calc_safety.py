@@ -185,6 +185,11 @@ def test_mitigation_times_by_hand():
     lambda: calc.mitigation_times([0, 1], [2]),
     lambda: calc.mitigation_times([5], [3]),
     lambda: calc.mitigation_times([0], [None]),
+    lambda: calc.mitigation_times(3.0, [4.0]),
+    lambda: calc.layered_miss_rate(0.1),
+    lambda: calc.layered_miss_rate("0.1"),
+    lambda: calc.attack_success_rates([("a", (1, 2))]),
+    lambda: calc.layer_misses({"a": 1}),
 ])
 def test_more_bad_input(call):
     with pytest.raises(TechpmError):

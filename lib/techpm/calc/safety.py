@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from techpm.calc._validate import non_negative, non_negative_int, positive, positive_int, probability
@@ -73,6 +73,18 @@ __all__ = [
 
 def _confidence(confidence: float) -> float:
     return probability("confidence", confidence, open_interval=True)
+
+
+def _list(name: str, value: object) -> list:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TechpmError(f"{name} must be a list, got {value!r}.")
+    return list(value)
+
+
+def _mapping(name: str, value: object) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise TechpmError(f"{name} must be a dict, got {value!r}.")
+    return value
 
 
 def rule_of_three(n: int) -> float:
@@ -139,15 +151,16 @@ def trials_to_bound_rate(max_rate: float, confidence: float = 0.95) -> int:
     probability("max_rate", max_rate, open_interval=True)
     c = _confidence(confidence)
     n = max(1, math.ceil(math.log1p(-c) / math.log1p(-max_rate)))
-    while zero_failure_upper_bound(n, c) > max_rate:  # guard the rounding at an exact boundary
-        n += 1
-    while n > 1 and zero_failure_upper_bound(n - 1, c) <= max_rate:
-        n -= 1
+    for _ in range(3):  # guard the rounding at an exact boundary (a step or two at most)
+        if zero_failure_upper_bound(n, c) > max_rate:
+            n += 1
+        elif n > 1 and zero_failure_upper_bound(n - 1, c) <= max_rate:
+            n -= 1
     return n
 
 
 def _miss_rates(miss_rates: Sequence[float]) -> list[float]:
-    rates = list(miss_rates)
+    rates = _list("miss_rates", miss_rates)
     if not rates:
         raise TechpmError("miss_rates must list at least one layer's miss rate, got none.")
     return [probability(f"miss_rates[{i}]", m) for i, m in enumerate(rates)]
@@ -209,7 +222,7 @@ def attack_success_rates(counts: Mapping[str, tuple[int, int]], confidence: floa
     The last row, labelled ``total_label`` (None to leave it out), pools every category. A category
     with few attempts gets a wide interval: the number to grow before trusting its rate.
     """
-    if not counts:
+    if not _mapping("counts", counts):
         raise TechpmError("counts must map at least one category to (successes, attempts), got none.")
     rows = []
     for category, pair in counts.items():
@@ -288,6 +301,7 @@ def mitigation_times(reported_h: Sequence[float], fixed_h: Sequence[float | None
     ``fixed_h[i]`` is None for an issue still open; open issues are counted, not averaged in, and a
     dashboard should show them beside the percentiles (a fast median with many open issues flatters).
     """
+    reported_h, fixed_h = _list("reported_h", reported_h), _list("fixed_h", fixed_h)
     if len(reported_h) != len(fixed_h):
         raise TechpmError(f"reported_h ({len(reported_h)}) and fixed_h ({len(fixed_h)}) must have the same length.")
     durations = []
@@ -322,9 +336,9 @@ def layer_misses(misses: Mapping[str, Sequence[bool]], confidence: float = 0.95)
     ``misses`` maps each layer to one flag per attack (True: the layer let it through), all over the same
     attacks in the same order. A joint rate well above the product means the layers fail together.
     """
-    if not misses:
+    if not _mapping("misses", misses):
         raise TechpmError("misses must hold at least one layer's flags, got none.")
-    flags = {name: [bool(f) for f in row] for name, row in misses.items()}
+    flags = {name: [bool(f) for f in _list(f"misses[{name!r}]", row)] for name, row in misses.items()}
     sizes = {len(row) for row in flags.values()}
     if len(sizes) != 1 or 0 in sizes:
         raise TechpmError("every layer needs one flag per attack, over the same (non-empty) set of attacks.")
