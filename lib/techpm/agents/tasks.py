@@ -198,3 +198,32 @@ def results_table(results: Sequence[TaskResult]) -> str:
                      f"{run.tokens('output_tokens'):>7,d} {run.cost_usd:>9.5f}  {'✓' if r.success else '✗':2s}  "
                      f"{r.trajectory_note}")
     return "\n".join(lines)
+
+
+def session_tasks(n: int = 48) -> tuple[Task, ...]:
+    """A long working session for the memory comparison: ``n`` sizing, pricing and eval tasks whose
+    parameters vary (deterministically), so that many episodes look alike, as in a real session."""
+    import itertools
+
+    models = ("llama-3.1-8b", "llama-3.1-70b", "mistral-7b", "llama-2-13b")
+    contexts, users, gpus = (4_096, 8_192, 32_768), (1, 4, 8, 16), (1, 2, 4)
+    prices = ("claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5")
+    combos = itertools.product(range(3), models, contexts, users, gpus)
+    out: list[Task] = []
+    for i, (kind, cfg, ctx, u, g) in enumerate(combos):
+        if len(out) >= n:
+            break
+        if i % 7:  # spread the picks over the grid
+            continue
+        if kind == 0:
+            out.append(_kv_fit_task(f"s{len(out):02d}", cfg, ctx, u, g, "h100-sxm"))
+        elif kind == 1:
+            model = prices[len(out) % 3]
+            out.append(_number_task(f"s{len(out):02d}", f"What do {u * 1_000:,} requests of {ctx:,} input and "
+                                    f"{ctx // 8:,} output tokens cost on {model}?", ("api_cost_usd",),
+                                    calc.api_cost_usd(model, u * 1_000 * ctx, u * 1_000 * (ctx // 8)), "US dollars"))
+        else:
+            k = 20 + (len(out) * 7) % 29
+            out.append(Task(f"s{len(out):02d}", f"An agent solved {k} of 50 eval tasks: what is the 95% confidence "
+                            "interval for its success rate?", ("wilson_interval",), lambda a: True, "interval"))
+    return tuple(out)
