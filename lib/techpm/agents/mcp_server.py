@@ -25,8 +25,28 @@ from pathlib import Path
 from typing import Any
 
 SERVER_NAME = "techpm-course-tools"
+MCP_REQUIREMENT = "mcp>=2.3,<3"  # as in pyproject.toml (a test keeps them equal)
 # Tools with side effects stay off the MCP surface: an MCP client cannot show our approval prompt.
 EXCLUDED = ("save_note",)
+
+
+def ensure_mcp() -> None:
+    """Make sure the ``mcp`` SDK is importable: in Colab (which lacks it) install it once, quietly;
+    elsewhere say how to install it."""
+    import importlib.util
+
+    if importlib.util.find_spec("mcp") is not None:
+        return
+    from techpm.keys import in_colab
+
+    if in_colab():
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", MCP_REQUIREMENT], check=True)
+        return
+    from techpm.errors import TechpmError
+
+    raise TechpmError(f"the MCP section needs the mcp package: pip install '{MCP_REQUIREMENT}'.")
 
 
 def build_server() -> Any:
@@ -94,6 +114,7 @@ def call_tools(calls: Sequence[tuple[str, dict[str, Any]]] = ()) -> tuple[list[L
     """Start the server, list its tools, make ``calls`` through an MCP client session, stop the server.
 
     Runs the client's event loop in its own thread, so it works inside Jupyter (whose loop is running)."""
+    ensure_mcp()
     box: dict[str, Any] = {}
 
     async def session() -> None:

@@ -187,15 +187,17 @@ def summarize(results: Sequence[TaskResult], confidence: float = 0.95) -> SuiteS
                         sum(len(r.run.tool_calls) for r in results), sum(r.run.steps for r in results))
 
 
-def results_table(results: Sequence[TaskResult]) -> str:
-    """One line per task: steps, tool calls, tokens, cost at list price, success, trajectory (no wall time)."""
+def results_table(results: Sequence[TaskResult], *, wall_time: bool = False) -> str:
+    """One line per task: steps, tool calls, prompt and output tokens, cost at list price, (wall time,)
+    success and trajectory."""
     lines = [f"{'task':14s} {'steps':>5s} {'tools':>5s} {'in+cache tok':>12s} {'out tok':>7s} {'cost $':>9s}  "
-             f"{'ok':2s}  trajectory"]
+             + ("  wall s  " if wall_time else "") + f"{'ok':2s}  trajectory"]
     for r in results:
         run = r.run
         prompt = run.tokens("input_tokens") + run.tokens("cache_write_tokens") + run.tokens("cache_read_tokens")
         lines.append(f"{r.task.id:14s} {run.steps:>5d} {len(run.tool_calls):>5d} {prompt:>12,d} "
-                     f"{run.tokens('output_tokens'):>7,d} {run.cost_usd:>9.5f}  {'✓' if r.success else '✗':2s}  "
+                     f"{run.tokens('output_tokens'):>7,d} {run.cost_usd:>9.5f}  "
+                     + (f"{run.wall_s:>7.3f}  " if wall_time else "") + f"{'✓' if r.success else '✗':2s}  "
                      f"{r.trajectory_note}")
     return "\n".join(lines)
 

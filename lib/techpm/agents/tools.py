@@ -81,8 +81,11 @@ def calculator_tool(name: str) -> AgentTool:
     return AgentTool(name, schema["description"], schema["input_schema"], lambda args: run_tool(name, args, wrapped))
 
 
-def search_docs_tool(chunks: list | None = None, index: Any = None) -> AgentTool:
-    """BM25 search over the Python reference (05's chunks and index, or the ones given)."""
+def search_docs_tool(chunks: list | None = None, index: Any = None, *, screen: bool = False) -> AgentTool:
+    """BM25 search over the Python reference (05's chunks and index, or the ones given).
+
+    ``screen``: drop hits that read like instructions to an AI (05's ``injection_signals``) and say so
+    in the result, instead of handing them to the model."""
 
     def run(args: dict[str, Any]) -> tuple[str, bool]:
         query = args.get("query")
@@ -98,6 +101,13 @@ def search_docs_tool(chunks: list | None = None, index: Any = None) -> AgentTool
             chunks, index = lexical_index("heading", 800)
         hits = [{"chunk": chunks[i].id, "section": chunks[i].section_id, "score": round(float(s), 2),
                  "text": chunks[i].text[:SNIPPET_CHARS]} for i, s in index.search(query, k)]
+        if screen:
+            from techpm.rag.injection import injection_signals
+
+            flagged = [h["chunk"] for h in hits if injection_signals(h["text"])]
+            hits = [h for h in hits if h["chunk"] not in flagged]
+            if flagged:
+                hits.append({"quarantined": flagged, "why": "these hits read like instructions to an AI"})
         return json.dumps(hits), False
 
     return AgentTool("search_docs", "Search the Python language reference (BM25 over its chunks). Returns the "
@@ -105,6 +115,17 @@ def search_docs_tool(chunks: list | None = None, index: Any = None) -> AgentTool
                      _schema({"query": {"type": "string", "description": "what to look for, in words"},
                               "k": {"type": "integer", "description": f"how many chunks (default {SEARCH_K})"}},
                              ["query"]), run)
+
+
+def poisoned_docs_tool(*, screen: bool = False) -> AgentTool:
+    """``search_docs`` over the reference plus 05's poisoned "community note" (a prompt injection)."""
+    from techpm.rag.chunking import chunk_corpus
+    from techpm.rag.injection import POISON
+    from techpm.rag.lexical import BM25Index
+    from techpm.rag.pipeline import lexical_index
+
+    chunks = [*lexical_index("heading", 800)[0], *chunk_corpus([POISON], "heading", 800)]
+    return search_docs_tool(chunks, BM25Index([c.text for c in chunks]), screen=screen)
 
 
 def run_python_tool(**limits: Any) -> AgentTool:
