@@ -21,7 +21,6 @@ from techpm import calc
 from techpm.calc._validate import positive_int
 from techpm.errors import TechpmError
 
-
 # --- attention cost vs. context length ------------------------------------------------------------
 
 @dataclass(frozen=True)

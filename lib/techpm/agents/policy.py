@@ -153,7 +153,7 @@ RULES: tuple[tuple[str, re.Pattern, Planner], ...] = (
      _single("agent_loop_input_tokens", lambda m: {"steps": _int(m["steps"]), "system_tokens": _num(m["sys"]),
                                                    "tokens_per_step": _num(m["t"])},
              lambda r, m: f"{r:,.0f} input tokens over the loop.", "the history is resent on every call")),
-    ("wilson", re.compile(rf"(?P<k>\d+) of (?P<n>\d+) .*?95% (?:confidence )?interval", re.I),
+    ("wilson", re.compile(r"(?P<k>\d+) of (?P<n>\d+) .*?95% (?:confidence )?interval", re.I),
      _single("wilson_interval", lambda m: {"successes": _int(m["k"]), "n": _int(m["n"])},
              lambda r, m: f"95% Wilson interval: {r[0]:.1%} to {r[1]:.1%}.", "Wilson's interval for a rate")),
     ("check_in_docs", re.compile(r"What does (?P<expr>.+?) evaluate to in Python\? Run it, then find the rule on "
