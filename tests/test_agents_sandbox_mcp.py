@@ -48,9 +48,13 @@ def test_bad_code_argument_is_a_clear_error():
         sandbox.run_python(42)
 
 
-def test_mcp_server_lists_and_calls_the_same_tools():
+def test_mcp_server_lists_and_calls_the_same_tools(monkeypatch):
     pytest.importorskip("mcp")
+    import io
+
     from techpm.agents import mcp_server, tools
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # as in a notebook kernel: no file descriptor
 
     listing, outcomes = mcp_server.call_tools([
         ("wilson_interval", {"successes": 41, "n": 50}),

@@ -114,13 +114,17 @@ def call_tools(calls: Sequence[tuple[str, dict[str, Any]]] = ()) -> tuple[list[L
     """Start the server, list its tools, make ``calls`` through an MCP client session, stop the server.
 
     Runs the client's event loop in its own thread, so it works inside Jupyter (whose loop is running)."""
+    import tempfile
+
     ensure_mcp()
     box: dict[str, Any] = {}
+    # The server's stderr goes to a real file: a notebook's sys.stderr has no file descriptor to hand on.
+    errlog = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
 
     async def session() -> None:
         from mcp import ClientSession, stdio_client
 
-        async with stdio_client(server_parameters()) as (read, write), ClientSession(read, write) as s:
+        async with stdio_client(server_parameters(), errlog=errlog) as (read, write), ClientSession(read, write) as s:
             await s.initialize()
             listed = (await s.list_tools()).tools
             box["tools"] = [ListedTool(t.name, t.description or "", dict(t.input_schema)) for t in listed]
@@ -142,10 +146,14 @@ def call_tools(calls: Sequence[tuple[str, dict[str, Any]]] = ()) -> tuple[list[L
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join(timeout=60)
+    errlog.seek(0)
+    server_said = errlog.read().strip().splitlines()[-1:]
+    errlog.close()
     if "error" in box or "tools" not in box:
         from techpm.errors import TechpmError
 
-        raise TechpmError(f"the MCP session failed: {box.get('error', 'it did not finish within 60 s')}")
+        raise TechpmError(f"the MCP session failed: {box.get('error', 'it did not finish within 60 s')}"
+                          + (f" (the server said: {server_said[0]})" if server_said else ""))
     return box["tools"], box["calls"]
 
 
