@@ -100,7 +100,8 @@ def test_expected_cost_with_retries_and_cost_per_success():
     assert calc.agent_loop_cost_usd(SONNET, 5, 1_000, 300, 100, retries_per_step=2, step_success=0.5) == \
         pytest.approx(one * 1.75)
     assert calc.cost_per_successful_task_usd(0.3, 0.75) == pytest.approx(0.4)
-    assert calc.cost_per_successful_task_usd(0.3, 0.0) == float("inf")
+    with pytest.raises(TechpmError, match="no task succeeds"):
+        calc.cost_per_successful_task_usd(0.3, 0.0)
 
 
 def test_latency_sums_prefill_decode_and_tools():
@@ -123,6 +124,9 @@ def test_latency_sums_prefill_decode_and_tools():
     lambda: calc.agent_loop_cost(SONNET, 2.5, 1, 1, 1),
     lambda: calc.agent_loop_cost("no-such-model", 2, 1, 1, 1),
     lambda: calc.agent_loop_latency("llama-3.1-8b", "h100-sxm", 3, 100, 10, 5, tool_time_s=-1),
+    lambda: calc.agent_loop_cost(SONNET, 10**30, 1, 1, 1),           # would loop for ever: capped
+    lambda: calc.expected_attempts_per_step(0.5, 10**30),
+    lambda: calc.retries_for_target_success(0.5, 3, 0.9, max_retries=10**9),
 ])
 def test_bad_input_is_one_clear_error(call):
     with pytest.raises(TechpmError):

@@ -182,8 +182,9 @@ def summarize(results: Sequence[TaskResult], confidence: float = 0.95) -> SuiteS
     """Success rate with its Wilson interval, trajectory passes, and cost per successful task."""
     n, k = len(results), sum(r.success for r in results)
     cost = sum(r.run.cost_usd for r in results)
+    per_success = calc.cost_per_successful_task_usd(cost / n, k / n) if k else float("inf")
     return SuiteSummary(n, k, calc.wilson_interval(k, n, confidence), sum(r.trajectory_ok for r in results), cost,
-                        calc.cost_per_successful_task_usd(cost / n, k / n),
+                        per_success,
                         sum(len(r.run.tool_calls) for r in results), sum(r.run.steps for r in results))
 
 

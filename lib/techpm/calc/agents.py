@@ -31,7 +31,6 @@ formulas a PM can check on a whiteboard:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from techpm.calc._validate import non_negative, non_negative_int, positive_int, probability
@@ -39,6 +38,11 @@ from techpm.calc.cost import api_cost_breakdown
 from techpm.calc.inference import decode_time_per_token_s, ttft_s
 from techpm.errors import TechpmError
 from techpm.tables import GPUSpec, ModelConfig
+
+MAX_AGENT_STEPS = 1_000
+"""The most model calls the loop calculators step through one by one (a longer loop is a different product)."""
+MAX_RETRIES = 100
+"""The most retries per step the calculators sum over."""
 
 __all__ = [
     "agent_step_success_probability", "agent_success_probability", "retries_for_target_success",
@@ -52,6 +56,13 @@ __all__ = [
 # Reliability
 # --------------------------------------------------------------------------------------------------
 
+def _at_most(name: str, value: int, limit: int) -> int:
+    """``value`` if it is at most ``limit`` (the caller has checked it is a whole number)."""
+    if value > limit:
+        raise TechpmError(f"{name} must be at most {limit:,}, got {value!r}.")
+    return value
+
+
 def agent_step_success_probability(step_success: float, retries_per_step: int = 0) -> float:
     """Chance that one step succeeds within ``retries_per_step + 1`` independent attempts: ``1 - (1 - p)**(R + 1)``.
 
@@ -59,7 +70,7 @@ def agent_step_success_probability(step_success: float, retries_per_step: int = 
     0.99
     """
     probability("step_success", step_success)
-    non_negative_int("retries_per_step", retries_per_step)
+    _at_most("retries_per_step", non_negative_int("retries_per_step", retries_per_step), MAX_RETRIES)
     return 1.0 - (1.0 - float(step_success)) ** (retries_per_step + 1)
 
 
@@ -88,13 +99,13 @@ def retries_for_target_success(step_success: float, steps: int, target: float, m
     probability("step_success", step_success)
     positive_int("steps", steps)
     probability("target", target)
-    non_negative_int("max_retries", max_retries)
+    _at_most("max_retries", non_negative_int("max_retries", max_retries), MAX_RETRIES)
     for retries in range(max_retries + 1):
         # Round so that a target met to the 12th decimal counts as met (0.99 ** 1 vs 0.99).
         if round(agent_success_probability(step_success, steps, retries), 12) >= target:
             return retries
     raise TechpmError(f"{max_retries} retries per step do not reach {target:.1%} success over {steps} steps "
-                      f"at {step_success:.1%} per step; make the steps more reliable or fewer.")
+                      f"at a step_success of {step_success:.1%}; make the steps more reliable or fewer.")
 
 
 def expected_attempts_per_step(step_success: float, retries_per_step: int = 0) -> float:
@@ -107,7 +118,7 @@ def expected_attempts_per_step(step_success: float, retries_per_step: int = 0) -
     1.75
     """
     probability("step_success", step_success)
-    non_negative_int("retries_per_step", retries_per_step)
+    _at_most("retries_per_step", non_negative_int("retries_per_step", retries_per_step), MAX_RETRIES)
     q = 1.0 - float(step_success)
     return sum(q ** k for k in range(retries_per_step + 1))
 
@@ -117,7 +128,7 @@ def expected_attempts_per_step(step_success: float, retries_per_step: int = 0) -
 # --------------------------------------------------------------------------------------------------
 
 def _loop_args(steps: int, system_tokens: float, tokens_per_step: float) -> None:
-    positive_int("steps", steps)
+    _at_most("steps", positive_int("steps", steps), MAX_AGENT_STEPS)
     non_negative("system_tokens", system_tokens)
     non_negative("tokens_per_step", tokens_per_step)
 
@@ -224,7 +235,7 @@ def cost_per_successful_task_usd(cost_per_task_usd: float, success_rate: float) 
     non_negative("cost_per_task_usd", cost_per_task_usd)
     probability("success_rate", success_rate)
     if success_rate == 0:
-        return math.inf
+        raise TechpmError("success_rate is 0: no task succeeds, so there is no cost per successful task.")
     return float(cost_per_task_usd) / float(success_rate)
 
 

@@ -24,7 +24,7 @@ def _compute(steps: int, step_success: float, retries: int, tokens_per_step: int
                                       TOOL_TIME_S, n_gpus=n_gpus, prefix_caching=cached)
     attempts = calc.expected_attempts_per_step(step_success, retries)
     return {"steps": steps, "success": success, "usd_per_task": cost, "model": model, "cached": cached,
-            "usd_per_success": calc.cost_per_successful_task_usd(cost, success),
+            "usd_per_success": calc.cost_per_successful_task_usd(cost, success) if success else None,
             "latency_s": latency.total_s * attempts,
             "prompts": calc.agent_call_prompt_tokens(steps, SYSTEM_TOKENS, tokens_per_step),
             "input_tokens": calc.agent_loop_input_tokens(steps, SYSTEM_TOKENS, tokens_per_step)}
@@ -48,7 +48,7 @@ def _draw(r: dict[str, Any], ax: Any) -> None:
     ax.set_xlabel("model call (step)")
     ax.set_ylabel("tokens")
     ax.legend(loc="upper left")
-    ax.set_title("Every call resends the history: the bill grows with the square of the steps")
+    ax.set_title("Every call resends the history")
 
 
 def agent_loop_explorer(steps: int = 10, step_success: float = 0.95, retries: int = 0, tokens_per_step: int = 800,
