@@ -143,3 +143,15 @@ def test_checks_pass_right_answers_and_explain_wrong_ones(episodes):
     good = check.eval_interval_and_cost(lo, 2.0 / 30, successes=30, n=40, total_cost_usd=2.0)
     assert all(x.passed for x in good)
     assert "per task" in check.eval_interval_and_cost(lo, 2.0 / 40, successes=30, n=40, total_cost_usd=2.0)[1].message
+
+
+def test_what_the_lesson_says_about_its_measurements(episodes):
+    """The lesson's prose reads these results qualitatively; keep them true."""
+    points = dict(context.lost_in_middle(20, [0, 9, 19]))
+    assert points[0] > points[9] and points[0] > points[19]  # the extractive reader's tie-break favours first
+    rows = {r.strategy: r for r in memory.compare(episodes, MODEL, 1_000)}
+    assert max(rows.values(), key=lambda r: r.usd_per_turn).strategy == "full history"
+    assert min(rows.values(), key=lambda r: r.facts_recalled).strategy == "sliding window"
+    assert rows["retrieval memory"].facts_recalled > rows["running summary"].facts_recalled
+    results = tasks.run_suite(backend="offline")
+    assert any(not r.success and r.task.id.startswith("docs-") for r in results)

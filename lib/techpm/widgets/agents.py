@@ -42,9 +42,9 @@ def _draw(r: dict[str, Any], ax: Any) -> None:
     import itertools
 
     steps = list(range(1, r["steps"] + 1))
-    ax.plot(steps, list(itertools.accumulate(r["prompts"])), marker=".", color="tab:blue",
+    ax.plot(steps, list(itertools.accumulate(r["prompts"])), color="tab:blue",
             label="input tokens sent (cumulative)")
-    ax.plot(steps, r["prompts"], marker=".", color="tab:orange", label="prompt of this call")
+    ax.plot(steps, r["prompts"], color="tab:orange", label="prompt of this call")
     ax.set_xlabel("model call (step)")
     ax.set_ylabel("tokens")
     ax.legend(loc="upper left")
