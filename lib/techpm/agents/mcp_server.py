@@ -43,6 +43,7 @@ def ensure_mcp() -> None:
         import subprocess
 
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", MCP_REQUIREMENT], check=True)
+        importlib.invalidate_caches()  # let this running kernel find the new package
         return
     from techpm.errors import TechpmError
 
