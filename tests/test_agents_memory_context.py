@@ -155,3 +155,25 @@ def test_what_the_lesson_says_about_its_measurements(episodes):
     assert rows["retrieval memory"].facts_recalled > rows["running summary"].facts_recalled
     results = tasks.run_suite(backend="offline")
     assert any(not r.success and r.task.id.startswith("docs-") for r in results)
+
+
+def test_claude_reader_returns_the_cited_chunk(monkeypatch):
+    import dataclasses
+
+    from techpm import config
+    from techpm.rag.eval import load_questions
+    from tests.fake_anthropic import FakeAnthropic, message, text_block
+
+    monkeypatch.setattr(config, "SETTINGS", dataclasses.replace(config.SETTINGS, offline=False))
+    key = "sk-ant-api03-" + "z" * 40
+    cited = [{"type": "char_location", "cited_text": "x", "document_index": 2, "document_title": "?",
+              "start_char_index": 0, "end_char_index": 1}]
+    with FakeAnthropic(valid_key=key) as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        server.queue(*[message([text_block("It is here.", citations=cited)]) for _ in range(2)])
+        points = context.lost_in_middle(3, [0, 2], reader=context.claude_reader(MODEL),
+                                        questions=load_questions()[:1])
+        sent = server.messages_requests()
+    assert points == [(0, 0.0), (2, 1.0)]  # the fake always cites the third chunk: right only when gold is there
+    assert len(sent) == 2 and sum(b["type"] == "document" for b in sent[0].body["messages"][0]["content"]) == 3

@@ -98,6 +98,18 @@ def extractive_reader(question: str, chunks: list) -> str:
     return claims[0].chunk_id if claims else ""
 
 
+def claude_reader(model: str | None = None) -> Reader:
+    """A reader that asks Claude (05's ``claude_answer``: chunks as citable documents) and returns the
+    chunk its first citation points to. One API call per question and position: mind the cost."""
+    from techpm.rag.generate import claude_answer
+
+    def read(question: str, chunks: list) -> str:
+        claims = claude_answer(question, chunks, model).claims
+        return claims[0].chunk_id if claims else ""
+
+    return read
+
+
 def lost_in_middle(n_chunks: int = 20, positions: Sequence[int] | None = None, reader: Reader = extractive_reader,
                    questions: Sequence | None = None) -> list[tuple[int, float]]:
     """Accuracy of ``reader`` by the position of the one relevant chunk among ``n_chunks - 1`` distractors.
