@@ -123,8 +123,10 @@ class FakeAnthropic:
     """The server. Use as a context manager; ``url`` is its base URL, ``requests`` what it received."""
 
     def __init__(self, *, valid_key: str | None = None, input_tokens_for_count: int = 1_000,
-                 batch_polls_before_end: int = 1) -> None:
+                 batch_polls_before_end: int = 1, retired_models: tuple[str, ...] = ()) -> None:
         self.valid_key = valid_key  # when set, any other key gets 401 on every endpoint, as the API does
+        # models the API no longer serves: a request for one gets 404 not_found_error, as a retired model does
+        self.retired_models = set(retired_models)
         self.replies: deque[Reply] = deque()
         self.requests: list[Recorded] = []
         self.input_tokens_for_count = input_tokens_for_count
@@ -211,6 +213,11 @@ class FakeAnthropic:
                 body = self._record()
                 path = self.path.split("?")[0]
                 if not self._authorized():
+                    return
+                model = body.get("model") if isinstance(body, dict) else None
+                if model in server.retired_models and path in ("/v1/messages", "/v1/messages/count_tokens"):
+                    self._send_json(404, {"type": "error", "error": {"type": "not_found_error",
+                                                                     "message": f"model: {model}"}})
                     return
                 if path == "/v1/messages/count_tokens":
                     self._send_json(200, {"input_tokens": server.input_tokens_for_count})

@@ -64,6 +64,41 @@ def test_capacity_plan_rounds_replicas_up_and_keeps_headroom():
         calc.replicas_for_concurrency(10, 0)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.01, 1e4), st.floats(0.01, 600), st.integers(1, 512), st.floats(0.05, 1.0),
+       st.one_of(st.none(), st.floats(0.01, 1e3)))
+def test_capacity_plan_sustained_throughput_covers_the_peak(peak, latency, slots, util, per_replica):
+    """Issue 14 item 1: replicas x sustained throughput >= peak, whatever latency is passed in."""
+    plan = calc.capacity_plan(peak, latency, slots, 4, util, requests_per_s_per_replica=per_replica)
+    assert plan.replicas * plan.requests_per_s_per_replica >= peak * (1 - 1e-9)
+    assert plan.sustained_requests_per_s == pytest.approx(plan.replicas * plan.requests_per_s_per_replica)
+    if per_replica is not None:   # the throughput given is the one the plan keeps
+        assert plan.requests_per_s_per_replica == per_replica
+        assert plan.latency_s >= slots / per_replica * (1 - 1e-12)
+
+
+def test_capacity_plan_uses_the_loaded_latency_not_the_idle_one():
+    # The review's case: 64 slots, 7.35 requests/s per busy replica, idle latency 4.2 s, peak 20/s.
+    idle = calc.capacity_plan(20, 4.2, 64, 4, 0.8)
+    assert idle.replicas == 2          # what the idle latency alone (wrongly) gives: 2 x 7.35 < 20
+    plan = calc.capacity_plan(20, 4.2, 64, 4, 0.8, requests_per_s_per_replica=7.35)
+    assert plan.latency_s == pytest.approx(64 / 7.35)
+    assert (plan.replicas, plan.gpus) == (4, 16)
+    assert plan.sustained_requests_per_s >= 20
+
+
+def test_capacity_plan_for_a_serving_estimate():
+    est = calc.serving_estimate("llama-3.1-70b", "h100-sxm", 4, batch_size=64, prompt_tokens=2000,
+                                output_tokens=300)
+    plan = calc.capacity_plan_for(20, est, 0.8)
+    assert plan.gpus_per_replica == 4 and plan.slots_per_replica == 64
+    assert plan.replicas == math.ceil(20 / (est.requests_per_s * 0.8))
+    assert plan.latency_s > est.request_latency_s      # loaded latency exceeds the idle one
+    assert plan.replicas * est.requests_per_s >= 20
+    with pytest.raises(TechpmError, match="serving_estimate"):
+        calc.capacity_plan_for(20, object())
+
+
 @given(st.floats(0, 1e4), st.integers(1, 512), st.floats(0.05, 1.0))
 def test_replicas_always_cover_the_concurrency_at_target_utilization(concurrency, slots, util):
     replicas = calc.replicas_for_concurrency(concurrency, slots, util)

@@ -180,7 +180,8 @@ def test_longer_prompts_never_reach_the_first_token_sooner(model, p1, p2):
 
 def test_serving_estimate_is_consistent_with_the_step_calculators():
     est = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=4, batch_size=32, prompt_tokens=2000,
-                                output_tokens=300, usd_per_gpu_hour=4.0)
+                                output_tokens=300, usd_per_gpu_hour=4.0, efficiency=1.0)
+    assert est.is_roofline_bound
     step = calc.decode_time_per_token_s("llama-3.1-70b", H100, 32, 2150, n_gpus=4)
     assert est.time_per_output_token_s == pytest.approx(step)
     assert est.ttft_s == pytest.approx(calc.ttft_s("llama-3.1-70b", H100, 2000, n_gpus=4))
@@ -192,16 +193,16 @@ def test_serving_estimate_is_consistent_with_the_step_calculators():
 
 
 def test_serving_estimate_uses_the_quantization_format():
-    bf16 = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="bf16", batch_size=1)
-    awq = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="int4-awq", batch_size=1)
+    bf16 = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="bf16", batch_size=1, efficiency=1.0)
+    awq = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="int4-awq", batch_size=1, efficiency=1.0)
     assert awq.memory.weights_bytes / bf16.memory.weights_bytes == pytest.approx(4.15625 / 16, rel=1e-3)
     assert awq.time_per_output_token_s < bf16.time_per_output_token_s / 3
-    fp8 = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="fp8", batch_size=1)
+    fp8 = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="fp8", batch_size=1, efficiency=1.0)
     assert fp8.memory.weights_bytes * 2 == pytest.approx(bf16.memory.weights_bytes, abs=1)
     assert fp8.time_per_output_token_s / bf16.time_per_output_token_s == pytest.approx(0.5, rel=0.02)
     # fp8 tensor cores double the compute rate: prefill (compute-bound) halves too.
     assert fp8.ttft_s / bf16.ttft_s == pytest.approx(0.5, rel=0.02)
-    kv8 = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="fp8", kv_precision="fp8", batch_size=1)
+    kv8 = calc.serving_estimate("llama-3.1-70b", H100, n_gpus=2, precision="fp8", kv_precision="fp8", batch_size=1, efficiency=1.0)
     assert kv8.memory.max_batch_size >= 2 * fp8.memory.max_batch_size
     with pytest.raises(TechpmError, match="no fp8 tensor cores"):
         calc.serving_estimate("llama-3.1-8b", "a100-80gb", precision="fp8")
@@ -256,3 +257,42 @@ def test_batching_bad_input():
         calc.simulate_batching([3, 0], 4)
     with pytest.raises(TechpmError, match="Unknown batching policy"):
         calc.simulate_batching([3], 4, "dynamic")
+
+
+def test_realistic_serving_defaults_are_the_sourced_shares_plus_communication():
+    """Issue 14 item 2: the serving calculators default to sourced efficiencies and pay for TP."""
+    kw = {"n_gpus": 4, "batch_size": 32, "prompt_tokens": 2000, "output_tokens": 300, "usd_per_gpu_hour": 4.0}
+    real = calc.serving_estimate("llama-3.1-70b", H100, **kw)
+    ideal = calc.serving_estimate("llama-3.1-70b", H100, efficiency=1.0, **kw)
+    assert (real.compute_efficiency, real.memory_efficiency, real.tp_communication) == (
+        calc.PREFILL_COMPUTE_EFFICIENCY, calc.DECODE_MEMORY_EFFICIENCY, True)
+    assert not real.is_roofline_bound and ideal.is_roofline_bound
+    lo, hi = calc.DECODE_MEMORY_EFFICIENCY_RANGE
+    assert lo <= calc.DECODE_MEMORY_EFFICIENCY <= hi < 1
+    lo, hi = calc.PREFILL_COMPUTE_EFFICIENCY_RANGE
+    assert lo <= calc.PREFILL_COMPUTE_EFFICIENCY <= hi < 1
+    # Memory-bound decode at 70% of the bandwidth plus one step's all-reduces.
+    step = calc.decode_step("llama-3.1-70b", H100, 32, 2150, n_gpus=4, memory_efficiency=0.7,
+                            compute_efficiency=0.5, tp_communication=True)
+    assert real.time_per_output_token_s == pytest.approx(step.time_s)
+    assert step.time_s == pytest.approx(ideal.time_per_output_token_s / 0.7 + calc.tp_allreduce_s(
+        "llama-3.1-70b", H100, 32, 4))
+    assert real.ttft_s > ideal.ttft_s / 0.5          # prefill at half the FLOP/s, plus communication
+    assert real.requests_per_s < ideal.requests_per_s and real.usd_per_mtok > ideal.usd_per_mtok
+    # One GPU: no all-reduce; a number given for efficiency leaves communication out unless asked.
+    assert calc.tp_allreduce_s("llama-3.1-8b", H100, 1000, 1) == 0
+    assert calc.serving_efficiencies(0.6) == (0.6, 0.6, False)
+    assert calc.serving_efficiencies(0.6, tp_communication=True) == (0.6, 0.6, True)
+    with pytest.raises(TechpmError, match="efficiency"):
+        calc.serving_estimate("llama-3.1-8b", H100, efficiency=0)
+
+
+def test_tp_allreduce_is_the_ring_formula_over_half_the_link():
+    cfg = calc.get_model("llama-3.1-70b")
+    gpu = H100
+    for n in (2, 4, 8):
+        expected = 2 * cfg.n_layers * 2 * (n - 1) / n * 1000 * cfg.d_model * 2 / (gpu.interconnect_bytes_per_s / 2)
+        assert calc.tp_allreduce_s(cfg, gpu, 1000, n) == pytest.approx(expected)
+    # More GPUs: each moves a larger share (2(n-1)/n grows toward 2).
+    assert calc.tp_allreduce_s(cfg, gpu, 1000, 8) > calc.tp_allreduce_s(cfg, gpu, 1000, 2)
+    assert gpu.interconnect_bytes_per_s == 900e9

@@ -94,3 +94,17 @@ def test_search_time_shards_and_budget():
     assert calc.chunks_that_fit(8000, 300, overhead_tokens=1000) == 23
     assert calc.chunks_that_fit(500, 300, overhead_tokens=1000) == 0
     assert calc.text_tokens_estimate("x" * 401) == 101
+
+
+def test_hnsw_projection_scales_with_log_n_dimension_and_shards():
+    """Issue 14 item 3: the billion-chunk projection counts the dimension and the shard fan-out."""
+    base = calc.hnsw_query_seconds(4_500, 128, 17e-6, 4_500, 128)
+    assert base == pytest.approx(17e-6)
+    assert calc.hnsw_query_seconds(4_500, 1024, 17e-6, 4_500, 128) == pytest.approx(8 * 17e-6)
+    one = calc.hnsw_query_seconds(10**9, 1024, 17e-6, 4_500, 128)
+    assert one == pytest.approx(17e-6 * math.log(1e9) / math.log(4_500) * 8)
+    sharded = calc.hnsw_query_seconds(10**9, 1024, 17e-6, 4_500, 128, shards=93)
+    assert sharded == pytest.approx(17e-6 * math.log(1e9 / 93) / math.log(4_500) * 8 + calc.DATACENTER_ROUND_TRIP_S)
+    assert sharded > 0.5e-3                      # a sharded query costs at least a network round trip
+    with pytest.raises(TechpmError):
+        calc.hnsw_query_seconds(10, 128, 1e-5, 10, 128, shards=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,3 +77,22 @@ def test_more_volume_never_costs_less(v1, v2):
 def test_bad_input(call, message):
     with pytest.raises(TechpmError, match=message):
         call()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1_000, 100_000), st.floats(1e5, 1e7), st.floats(1e-4, 0.1))
+def test_always_cheaper_above_matches_a_brute_force_scan(rent, capacity, price):
+    b = calc.BreakEven(rent, capacity, price)
+    v = b.always_cheaper_above_requests_per_month
+    if not math.isfinite(v):
+        assert capacity * price <= rent * (1 + 1e-9)
+        return
+    assert v >= b.breakeven_requests_per_month * (1 - 1e-9)
+    # Self-hosting never costs more above v (scan just after every step and across the range) ...
+    tops = [v * (1 + 1e-7)] + [k * capacity * (1 + 1e-7) for k in range(1, 40) if k * capacity > v]
+    for n in tops + list(np.linspace(v * 1.000001, v * 5, 200)):
+        selfhost, api = b.monthly_costs_usd(n)
+        assert selfhost <= api * (1 + 1e-6)
+    # ... and costs more just below it.
+    selfhost, api = b.monthly_costs_usd(v * (1 - 1e-6))
+    assert selfhost > api

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 from hypothesis import given, settings
@@ -191,3 +192,59 @@ def test_model_memory_breakdown():
     assert mixtral.weights == 2 * calc.param_count("mixtral-8x7b")   # every expert is resident
     with pytest.raises(TechpmError, match="bytes_per_param"):
         calc.model_memory_bytes(cfg, bytes_per_param=-1)
+
+
+@pytest.mark.parametrize("model, total, active", [
+    ("deepseek-v3", 671e9, 37e9),          # DeepSeek-V3 report: 671B total, 37B activated per token
+    ("qwen3-235b-a22b", 235e9, 22e9),      # model card: 235B total, 22B activated
+])
+def test_current_moe_models_match_their_published_counts(model, total, active):
+    assert calc.param_count(model) == pytest.approx(total, rel=0.01)
+    assert calc.active_param_count(model) == pytest.approx(active, rel=0.03)
+
+
+def test_gpt_oss_counts_without_biases_and_input_embedding():
+    cfg = calc.get_model("gpt-oss-120b")
+    assert calc.param_count(cfg) == pytest.approx(116.83e9, rel=0.005)   # biases and sinks left out
+    # The model card's 5.13B active leaves out the input embedding.
+    assert calc.active_param_count(cfg) - cfg.vocab_size * cfg.d_model == pytest.approx(5.13e9, rel=0.01)
+
+
+def test_mla_caches_the_latent_and_the_rope_key():
+    ds = calc.get_model("deepseek-v3")
+    assert calc.kv_values_per_layer_per_token(ds) == 512 + 64
+    assert calc.kv_cache_bytes_per_token(ds) == 61 * 576 * 2
+    mha = dataclasses.replace(ds, kv_lora_rank=0, q_lora_rank=0, qk_rope_head_dim=0)
+    assert calc.kv_values_per_layer_per_token(mha) == 2 * 128 * 128
+    assert calc.kv_cache_bytes(ds, 1000, 2) == 2 * 1000 * 61 * 576 * 2
+
+
+def test_sliding_window_layers_cache_at_most_the_window():
+    oss = calc.get_model("gpt-oss-120b")
+    per_layer = 2 * 8 * 64 * 2                       # bytes per token per layer, bf16
+    assert calc.kv_cache_bytes(oss, 100) == 36 * 100 * per_layer               # inside the window
+    assert calc.kv_cache_bytes(oss, 10_000) == (18 * 10_000 + 18 * 128) * per_layer
+    assert calc.kv_cache_bytes_per_token(oss) == 36 * per_layer
+    assert calc.kv_cache_bytes_per_token(oss, context_tokens=10_000) == math.ceil(
+        calc.kv_cache_bytes(oss, 10_000) / 10_000)
+    # Attention FLOPs: windowed layers see 128 tokens at most.
+    assert calc.attention_flops_per_token(oss, 10_000) == pytest.approx(
+        4 * (18 * 10_000 + 18 * 128) * 64 * 64)
+    with pytest.raises(ValueError, match="go together"):
+        dataclasses.replace(oss, sliding_window=0)
+
+
+def test_moe_decode_reads_only_the_experts_it_touches():
+    ds = calc.get_model("deepseek-v3")
+    one = calc.decode_weight_bytes(ds, 1, batch_tokens=1)
+    many = calc.decode_weight_bytes(ds, 1, batch_tokens=4096)
+    lookup = ds.vocab_size * ds.d_model
+    assert one == pytest.approx(calc.active_param_count(ds) - lookup, rel=1e-9)
+    assert many == pytest.approx(calc.param_count(ds) - lookup, rel=0.001)   # every expert touched
+
+
+def test_attention_kind_names_each_design():
+    assert [calc.attention_kind(m) for m in ("llama-2-7b", "llama-3.1-70b", "deepseek-v3", "gpt-oss-120b")] == [
+        "MHA", "GQA", "MLA", "GQA + window"]
+    mqa = dataclasses.replace(calc.get_model("llama-3.1-8b"), n_kv_heads=1)
+    assert calc.attention_kind(mqa) == "MQA"

@@ -268,9 +268,28 @@ def test_plan_eval():
 
 def test_plan_ab_test():
     plan = calc.plan_ab_test(0.10, 0.02, users_per_day=1_000)
-    assert plan.n_per_arm == 3841 and plan.total_users == 7682 and plan.days == 8
+    assert plan.n_per_arm == 3841 and plan.total_users == 7682 and plan.traffic_days == 8
+    assert plan.days == 14 and plan.weeks == 2            # whole weeks: 8 days of traffic run 2 weeks
     assert plan.relative_effect == pytest.approx(0.2)
-    assert calc.plan_ab_test(0.10, 0.02, users_per_day=1_000, arms=3).days == 12
+    assert calc.plan_ab_test(0.10, 0.02, users_per_day=1_000, arms=3).traffic_days == 12
+    assert calc.plan_ab_test(0.10, 0.02, users_per_day=1_000, whole_weeks=False).days == 8
+    assert calc.plan_ab_test(0.10, 0.02, users_per_day=1e6).days == 7     # never less than a week
+    assert calc.plan_ab_test(0.10, 0.02, users_per_day=1_000, arms=3).days == 14
+
+
+def test_clustered_units_need_more_of_them():
+    """Issue 14 item 4: randomising users but measuring conversations inflates the variance."""
+    assert calc.design_effect(1, 0.5) == 1 and calc.design_effect(5, 0) == 1
+    assert calc.design_effect(5, 0.1) == pytest.approx(1.4)
+    plain = calc.plan_ab_test(0.10, 0.02, users_per_day=1_000)
+    clustered = calc.plan_ab_test(0.10, 0.02, users_per_day=1_000, units_per_user=5, icc=0.1)
+    assert clustered.design_effect == pytest.approx(1.4)
+    assert clustered.n_per_arm == math.ceil(plain.n_per_arm * 1.4)
+    assert clustered.traffic_days >= plain.traffic_days
+    with pytest.raises(TechpmError, match="icc"):
+        calc.design_effect(5, 1.5)
+    with pytest.raises(TechpmError, match="at least 1"):
+        calc.design_effect(0.5, 0.1)
     with pytest.raises(TechpmError, match="users_per_day"):
         calc.plan_ab_test(0.10, 0.02, users_per_day=0)
 
@@ -295,6 +314,8 @@ def test_exercise_checks_accept_the_calculators_answer_and_explain_the_usual_mis
     assert check.ab_users_per_arm(n).passed and "per arm" in check.ab_users_per_arm(2 * n).message
     days = calc.plan_ab_test(check.AB_BASE_RATE, check.AB_EFFECT, check.AB_USERS_PER_DAY).days
     assert check.ab_days(days).passed and not check.ab_days(days - 1).passed
+    plan = calc.plan_ab_test(check.AB_BASE_RATE, check.AB_EFFECT, check.AB_USERS_PER_DAY)
+    assert days % 7 == 0 and "whole weeks" in check.ab_days(plan.traffic_days).message
     assert check.contamination_reading("b").passed and not check.contamination_reading("a").passed
     assert check.eval_items(...).status == "not done"
 

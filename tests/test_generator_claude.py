@@ -6,15 +6,17 @@ its own errors; only the other end of the wire is a local server that records wh
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 
 import pytest
 
-from techpm import calc, config
+from techpm import calc
 from techpm.generator import claude, generate, generate_many
 from techpm.generator.answer import format_usd
+
+# the ``settings`` (online, private cache, default cap) and ``server`` (FakeAnthropic) fixtures are in conftest.py
+from tests.conftest import FAKE_KEY, MODEL, QUESTION
 from tests.fake_anthropic import (
     SIX_TITLES,
     FakeAnthropic,
@@ -27,10 +29,6 @@ from tests.fake_anthropic import (
     web_search_blocks,
 )
 
-FAKE_KEY = "sk-ant-api03-FAKE-test-key-0123456789abcdefghij"
-MODEL = "claude-haiku-5-5"
-QUESTION = "Design a RAG system for a law firm's contracts"
-
 
 def has_offline() -> bool:
     try:
@@ -41,22 +39,6 @@ def has_offline() -> bool:
 
 
 needs_offline = pytest.mark.skipif(not has_offline(), reason="the offline generator is not installed yet")
-
-
-@pytest.fixture
-def settings(monkeypatch, tmp_path):
-    """Online settings with a private cache folder and the default cap."""
-    monkeypatch.setattr(config, "SETTINGS", dataclasses.replace(
-        config.SETTINGS, offline=False, claude_model=MODEL, cache_dir=tmp_path / "cache", max_cost_usd=0.50))
-    return config.SETTINGS
-
-
-@pytest.fixture
-def server(monkeypatch, settings):
-    with FakeAnthropic(valid_key=FAKE_KEY) as fake:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
-        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
-        yield fake
 
 
 def bodies(server: FakeAnthropic) -> list[dict]:
@@ -71,7 +53,10 @@ def test_streamed_answer_has_six_sections_usage_and_cost(server, capsys):
                          web_search_requests=2))
     answer = generate(QUESTION, backend="claude")
 
-    assert answer.backend == "claude" and answer.model == MODEL and answer.notice is None
+    assert answer.backend == "claude" and answer.model == MODEL
+    # two searches and no citations: the answer says it is under-researched, in its notice and footer
+    assert "under-researched: 2 web searches, fewer than the 5" in answer.notice and "no citations" in answer.notice
+    assert "research: 2 web searches, 0 cited sources (under-researched" in answer.footer()
     assert [s.title for s in answer.sections] == list(SIX_TITLES)
     assert "I'll start" not in answer.markdown  # text before the first heading is dropped
     assert (answer.usage.input_tokens, answer.usage.output_tokens) == (1_200, 900)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from techpm import calc
@@ -162,7 +164,12 @@ def test_scale_rows_follow_the_calculators():
     assert small.embed_usd == pytest.approx(calc.embedding_cost_usd(100_000 * 200, "voyage-4"))
     assert big.exact_s == pytest.approx(10_000 * small.exact_s)
     assert big.shards > 1 and "shards" in big.architecture and small.shards == 1
-    assert big.approx_s == pytest.approx(1e-4 * 9 / 4)  # log(1e9 chunks) / log(1e4 measured)
+    # log(chunks per shard) / log(1e4 measured), plus a datacenter round trip for the fan-out
+    assert big.approx_s == pytest.approx(1e-4 * math.log(1e9 / big.shards) / math.log(1e4) + calc.DATACENTER_ROUND_TRIP_S)
+    assert small.approx_s == pytest.approx(1e-4 * math.log(1e5) / math.log(1e4))
+    wider = scale.scale_table([10_000], chunks_per_doc=10, tokens_per_chunk=200, dim=1024, embed_model="voyage-4",
+                              scan_bytes_per_s=4e9, approx_s_measured=1e-4, n_measured=10_000, dim_measured=128)
+    assert wider[0].approx_s == pytest.approx(8 * small.approx_s)   # 1,024-d distances cost 8x 128-d ones
 
 
 def test_widget_recomputes_from_its_controls():

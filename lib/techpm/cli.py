@@ -33,8 +33,34 @@ def _exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def _freshness(days: int) -> int:
+    """``techpm dev freshness``: every data row older than ``days``, with its source, for the author to
+    re-check. Exit status 0 either way (it is a to-do list, not a failure)."""
+    from techpm.lifecycle import stale_rows
+
+    stale = stale_rows(days)
+    for row in stale:
+        print(row.line())
+    print(f"{len(stale)} data row(s) older than {days} days." if stale else
+          f"Every data row was checked within the last {days} days.")
+    return 0
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--days must be a whole number of days >= 0, got {text!r}.")
+    return value
+
+
 def _dev(args: argparse.Namespace) -> int:
     from techpm.devtools import notebooks as nbtools
+
+    if args.action == "freshness":
+        return _freshness(args.days)
 
     root = nbtools.repo_root()
     paths = [Path(p).resolve() for p in args.paths] or nbtools.all_notebooks(root)
@@ -72,9 +98,12 @@ COMMANDS: dict[str, Command] = {
         _exercises,
     ),
     "dev": (
-        "authors' tools: sync badges and setup cells, check conventions, execute notebooks in place",
-        lambda p: (p.add_argument("action", choices=["sync", "check", "execute"]),
-                   p.add_argument("paths", nargs="*", help="notebooks (default: all)")),
+        "authors' tools: sync badges and setup cells, check conventions, execute notebooks in place, "
+        "list data rows due for re-checking (freshness)",
+        lambda p: (p.add_argument("action", choices=["sync", "check", "execute", "freshness"]),
+                   p.add_argument("paths", nargs="*", help="notebooks (default: all)"),
+                   p.add_argument("--days", type=_days, default=120,
+                                  help="freshness: list rows whose as_of is older than this (default 120)")),
         _dev,
     ),
 }

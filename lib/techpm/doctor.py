@@ -1,6 +1,10 @@
 """``techpm doctor``: is this machine ready for the course? A short table, friendly, offline.
 
 Instructors ask every participant to run it before a workshop. It never prints the API key.
+
+The report is a list of sections (``sections()``), each a title and its rows: the set-up (Python,
+packages, the key, the mode), then the Claude models the course will call with their lifecycle and the
+age of the price table. Another section (say, per-lesson checks) is one more ``(title, rows)`` pair.
 """
 
 from __future__ import annotations
@@ -58,8 +62,8 @@ def _widgets_row() -> Row:
     return Row("ipywidgets", WARN, f"{widgets} · upgrade to ipywidgets 8 for JupyterLab 4 / Notebook 7")
 
 
-def rows() -> list[Row]:
-    """The checks, in the order they are shown."""
+def setup_rows() -> list[Row]:
+    """The machine's set-up: Python, packages, the key, the mode."""
     out = []
     py = platform.python_version()
     out.append(Row("Python", OK if sys.version_info >= (3, 10) else FAIL,
@@ -82,10 +86,73 @@ def rows() -> list[Row]:
     return out
 
 
-def render(table: list[Row]) -> str:
-    width = max(len(r.item) for r in table)
-    lines = [f"techpm doctor · {'Colab' if in_colab() else platform.system()}", ""]
-    lines += [f"  {r.status:<4}  {r.item:<{width}}  {r.detail}" for r in table]
+def _notebook_models() -> list[str]:
+    """The Claude models the lessons' ``parameters`` cells name (when the course's notebooks are here)."""
+    try:
+        from techpm.devtools.notebooks import repo_root
+        from techpm.workshop.cohort import declared_parameters
+
+        root = repo_root()
+    except Exception:  # an installed package without the notebooks
+        return []
+    found = []
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        try:
+            values = declared_parameters(path)
+        except Exception:
+            continue
+        found += [v for k, v in values.items() if k.endswith("CLAUDE_MODEL") and isinstance(v, str)]
+    return list(dict.fromkeys(found))
+
+
+def model_rows() -> list[Row]:
+    """The Claude models the course will call (the session's generator and judge model, the lessons'
+    parameters) with their lifecycle, and the age of the price table's rows."""
+    from techpm import lifecycle
+    from techpm.config import SETTINGS
+
+    out = []
+    today = lifecycle.today()
+    table = lifecycle.lifecycles()
+    for model in dict.fromkeys([SETTINGS.claude_model, *_notebook_models()]):
+        entry = table.get(model)
+        problems = lifecycle.problems(model, today)
+        role = "generator and judge" if model == SETTINGS.claude_model else "lesson parameter"
+        if entry is None:
+            out.append(Row(model, FAIL, f"{role} · not in the course's tables: {'; '.join(problems)}"))
+            continue
+        retired = entry.status_on(today) == "retired"
+        detail = f"{role} · {entry.describe(today)}" + (f" · {'; '.join(problems)}" if problems else "")
+        out.append(Row(model, FAIL if retired else WARN if problems else OK, detail))
+    ages = lifecycle.price_ages(today)
+    oldest = max(ages, key=lambda m: ages[m])
+    stale = [m for m, age in ages.items() if age > lifecycle.FRESHNESS_DAYS]
+    detail = (f"{len(ages)} rows; oldest {ages[oldest]} days ({oldest}); "
+              + (f"{len(stale)} older than {lifecycle.FRESHNESS_DAYS} days: re-check with `techpm dev freshness`"
+                 if stale else f"none older than {lifecycle.FRESHNESS_DAYS} days"))
+    out.append(Row("API prices", WARN if stale else OK, detail))
+    return out
+
+
+def sections() -> list[tuple[str, list[Row]]]:
+    """The report's sections, in order: (title, rows)."""
+    return [("Set-up", setup_rows()), ("Claude models and prices", model_rows())]
+
+
+def rows() -> list[Row]:
+    """Every check, in the order shown."""
+    return [row for _, section in sections() for row in section]
+
+
+def render(table: list[Row] | list[tuple[str, list[Row]]]) -> str:
+    grouped = table if table and isinstance(table[0], tuple) else [("", table)]
+    flat = [row for _, section in grouped for row in section]
+    width = max(len(r.item) for r in flat)
+    lines = [f"techpm doctor · {'Colab' if in_colab() else platform.system()}"]
+    for title, section in grouped:
+        lines += ["", f"{title}:"] if title else [""]
+        lines += [f"  {r.status:<4}  {r.item:<{width}}  {r.detail}" for r in section]
+    table = flat
     failures = sum(r.status == FAIL for r in table)
     lines += ["", "Ready for the course." if not failures else
               f"{failures} problem(s) above: fix them, then run `techpm doctor` again."]
@@ -93,6 +160,6 @@ def render(table: list[Row]) -> str:
 
 
 def main() -> int:
-    table = rows()
-    print(render(table))
-    return 1 if any(r.status == FAIL for r in table) else 0
+    grouped = sections()
+    print(render(grouped))
+    return 1 if any(r.status == FAIL for _, section in grouped for r in section) else 0

@@ -20,6 +20,7 @@ class KeyInfo:
 
     source: str  # "environment", "colab-secret", "prompt" or "none"
     key: str | None = field(default=None, repr=False)
+    colab_problem: str = ""  # why a Colab secret could not be read ("not-granted", "missing", "error")
 
     @property
     def present(self) -> bool:
@@ -30,7 +31,16 @@ class KeyInfo:
             "environment": f"configured (from the {ENV_VAR} environment variable)",
             "colab-secret": f"configured (from the Colab secret {ENV_VAR})",
             "prompt": "configured (typed in at the prompt for this session)",
-        }.get(self.source, f"not configured (set {ENV_VAR} to use Claude)")
+        }.get(self.source, f"not configured ({self.missing_reason()}; set {ENV_VAR} to use Claude)")
+
+    def missing_reason(self) -> str:
+        """Why there is no key, in a few words (Colab's "access not granted" is not "no key")."""
+        if self.colab_problem == "not-granted":
+            return (f"the Colab secret {ENV_VAR} exists but this notebook was not granted access to it: "
+                    "open the key icon in the left bar and switch on notebook access")
+        if self.colab_problem == "error":
+            return f"the Colab secret {ENV_VAR} could not be read"
+        return "no Anthropic key found"
 
 
 _PROMPTED: KeyInfo | None = None
@@ -47,17 +57,32 @@ def find_api_key() -> KeyInfo:
     if key:
         return KeyInfo("environment", key)
     if in_colab():
+        problem = ""
         try:
             from google.colab import userdata  # type: ignore[import-not-found]
 
-            key = (userdata.get(ENV_VAR) or "").strip()
-        except Exception:  # missing secret or access not granted: continue offline
-            key = ""
+            key = str(userdata.get(ENV_VAR) or "").strip()
+        except Exception as exc:  # missing secret or access not granted: continue offline, saying which
+            key, problem = "", _colab_problem(exc)
         if key:
             return KeyInfo("colab-secret", key)
+        if _PROMPTED is not None:
+            return _PROMPTED
+        return KeyInfo("none", colab_problem=problem)
     if _PROMPTED is not None:
         return _PROMPTED
     return KeyInfo("none")
+
+
+def _colab_problem(exc: BaseException) -> str:
+    """Colab's ``userdata`` raises ``NotebookAccessError`` when the notebook was not granted access to
+    the secret, and ``SecretNotFoundError`` when there is no such secret."""
+    name = type(exc).__name__
+    if "Access" in name or "not granted" in str(exc).lower():
+        return "not-granted"
+    if "NotFound" in name:
+        return "missing"
+    return "error"
 
 
 def prompt_for_api_key() -> KeyInfo:

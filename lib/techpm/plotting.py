@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 FIGSIZE_IN = (6.4, 3.6)
 DPI = 100
 
@@ -21,3 +23,14 @@ def use_course_style() -> None:
         "font.size": 10,
         "svg.hashsalt": "techpm",
     })
+
+
+def finish(fig: Any, show: bool) -> Any:
+    """Lay out a lesson figure; show it (returning None) or, with ``show=False``, hand it back."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    if show:
+        plt.show()
+        return None
+    return fig

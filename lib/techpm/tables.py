@@ -1,4 +1,5 @@
-"""Sourced data tables: GPUs, GPU rental prices, model architectures and API prices.
+"""Sourced data tables: GPUs, GPU rental prices, model architectures, API and speech API prices, and Claude
+model lifecycles.
 
 Each table is a JSON file in ``techpm/data`` holding ``{"description": ..., "rows": [...]}``. Every row
 carries the URL it was read from (``source_url``) and when (``as_of``), so a learner can always ask
@@ -49,6 +50,9 @@ SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "tied_embeddings": ((bool,), True), "ffn_matrices": ((int,), True),
         "max_context_tokens": ((int,), True), "published_params": (_NUM, True),
         "published_params_kind": (_STR, True), "published_active_params": (_OPT_NUM, False),
+        "n_shared_experts": ((int,), False), "n_dense_layers": ((int,), False), "dense_d_ff": ((int,), False),
+        "kv_lora_rank": ((int,), False), "q_lora_rank": ((int,), False), "qk_rope_head_dim": ((int,), False),
+        "sliding_window": ((int,), False), "sliding_window_layers": ((int,), False),
         **_COMMON,
     },
     "api_prices": {
@@ -60,9 +64,22 @@ SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "long_context_input_usd_per_mtok": (_OPT_NUM, False), "long_context_output_usd_per_mtok": (_OPT_NUM, False),
         "long_context_cache_write_usd_per_mtok": (_OPT_NUM, False),
         "long_context_cache_read_usd_per_mtok": (_OPT_NUM, False),
+        "status": (_STR, False), "retires_on": (_OPT_STR, False), "successor": (_OPT_STR, False),
+        "lifecycle_source_url": (_STR, False),
         **_COMMON,
     },
+    "audio_prices": {
+        "id": (_STR, True), "provider": (_STR, True), "kind": (_STR, True),
+        "usd_per_minute": (_OPT_NUM, True), "usd_per_mchar": (_OPT_NUM, True), **_COMMON,
+    },
+    "model_lifecycle": {
+        "id": (_STR, True), "status": (_STR, True), "retires_on": (_OPT_STR, True),
+        "successor": (_OPT_STR, True), **_COMMON,
+    },
 }
+_AUDIO_KINDS = ("stt", "tts")
+#: A model's lifecycle as Anthropic names it (https://platform.claude.com/docs/en/about-claude/model-deprecations).
+LIFECYCLE_STATUSES = ("active", "legacy", "deprecated", "retired")
 
 
 def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
@@ -88,10 +105,22 @@ def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
                 raise TableError(f"{where}: field {name!r} must be positive, got {value!r}.")
     if not str(row["source_url"]).startswith(("https://", "http://")):
         raise TableError(f"{where}: source_url must be a web address, got {row['source_url']!r}.")
-    try:
-        _dt.date.fromisoformat(row["as_of"])
-    except ValueError:
-        raise TableError(f"{where}: as_of must be an ISO date (YYYY-MM-DD), got {row['as_of']!r}.") from None
+    for name in ("as_of", "retires_on"):
+        if row.get(name) is None and name == "retires_on":
+            continue
+        try:
+            _dt.date.fromisoformat(row[name])
+        except ValueError:
+            raise TableError(f"{where}: {name} must be an ISO date (YYYY-MM-DD), got {row[name]!r}.") from None
+    if "status" in row and row["status"] not in LIFECYCLE_STATUSES:
+        raise TableError(f"{where}: status must be one of {', '.join(LIFECYCLE_STATUSES)}, got {row['status']!r}.")
+    if kind == "audio_prices":
+        if row["kind"] not in _AUDIO_KINDS:
+            raise TableError(f"{where}: kind must be one of {', '.join(_AUDIO_KINDS)}, got {row['kind']!r}.")
+        if (row["usd_per_minute"] is None) == (row["usd_per_mchar"] is None):
+            raise TableError(f"{where}: give exactly one of usd_per_minute and usd_per_mchar.")
+        if row["kind"] == "stt" and row["usd_per_minute"] is None:
+            raise TableError(f"{where}: a speech-to-text price needs usd_per_minute.")
     return row
 
 
@@ -144,6 +173,7 @@ class GPUSpec:
     int8_ops_per_s: float | None
     source_url: str = ""
     as_of: str = ""
+    interconnect_bytes_per_s: float | None = None   # GPU-to-GPU link (both directions, as NVIDIA quotes it)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> GPUSpec:
@@ -160,6 +190,7 @@ class GPUSpec:
             fp8_flops_per_s=scale(row["fp8_dense_tflops"], tera),
             int8_ops_per_s=scale(row["int8_dense_tops"], tera),
             source_url=row["source_url"], as_of=row["as_of"],
+            interconnect_bytes_per_s=scale(row.get("interconnect_gb_per_s"), 1e9),
         )
 
     @property
@@ -184,6 +215,15 @@ class ModelConfig:
     tied_embeddings: bool = False
     ffn_matrices: int = 3
     max_context_tokens: int = 4096
+    # Optional architecture features (0 = absent), as named in the released config.json files:
+    n_shared_experts: int = 0        # experts every token runs (DeepSeek's n_shared_experts)
+    n_dense_layers: int = 0          # first layers with a dense FFN of dense_d_ff (first_k_dense_replace)
+    dense_d_ff: int = 0              # their FFN width (DeepSeek's intermediate_size)
+    kv_lora_rank: int = 0            # multi-head latent attention: the cached latent's width (0 = not MLA)
+    q_lora_rank: int = 0             # MLA: the query's low-rank width (0 = a full query projection)
+    qk_rope_head_dim: int = 0        # MLA: the decoupled RoPE key's width, cached beside the latent
+    sliding_window: int = 0          # tokens a sliding-window layer attends to (and caches)
+    sliding_window_layers: int = 0   # how many of the n_layers use that window (the rest attend fully)
     id: str = "custom"
     name: str = "custom model"
     published_params: float | None = None
@@ -199,6 +239,18 @@ class ModelConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise TableError(f"ModelConfig {self.id!r}: {name} must be a positive integer, got {value!r}.")
+        for name in ("n_shared_experts", "n_dense_layers", "dense_d_ff", "kv_lora_rank", "q_lora_rank",
+                     "qk_rope_head_dim", "sliding_window", "sliding_window_layers"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise TableError(f"ModelConfig {self.id!r}: {name} must be a whole number >= 0, got {value!r}.")
+        if self.n_dense_layers > self.n_layers or self.sliding_window_layers > self.n_layers:
+            raise TableError(f"ModelConfig {self.id!r}: n_dense_layers and sliding_window_layers cannot exceed "
+                             f"n_layers ({self.n_layers}).")
+        if bool(self.n_dense_layers) != bool(self.dense_d_ff):
+            raise TableError(f"ModelConfig {self.id!r}: n_dense_layers and dense_d_ff go together.")
+        if bool(self.sliding_window) != bool(self.sliding_window_layers):
+            raise TableError(f"ModelConfig {self.id!r}: sliding_window and sliding_window_layers go together.")
         if self.n_heads % self.n_kv_heads:
             raise TableError(f"ModelConfig {self.id!r}: n_heads ({self.n_heads}) must be a multiple of "
                              f"n_kv_heads ({self.n_kv_heads}).")

@@ -27,11 +27,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative, positive, positive_int, probability
+from techpm.calc._validate import non_negative, non_negative_int, positive, positive_int, probability
 from techpm.errors import TechpmError
 
 __all__ = [
     "little_concurrency", "little_latency_s", "replicas_for_concurrency", "CapacityPlan", "capacity_plan",
+    "capacity_plan_for",
     "TokenBucket", "TokenBucketResult", "simulate_token_bucket",
     "CustomerUsage", "PricingPlan", "tiered_price_usd", "volume_discount_tiers", "plan_revenue_usd", "token_serving_cost_usd",
     "gross_margin_fraction", "PlanEconomics", "plan_economics",
@@ -92,7 +93,12 @@ def replicas_for_concurrency(concurrency: float, slots_per_replica: int, target_
 
 @dataclass(frozen=True)
 class CapacityPlan:
-    """Little's law turned into hardware: requests in flight -> replicas -> GPUs."""
+    """Little's law turned into hardware: requests in flight -> replicas -> GPUs.
+
+    ``latency_s`` is the latency the plan used: the loaded one (``slots / requests_per_s_per_replica``)
+    when that is longer than the latency passed in. ``replicas * requests_per_s_per_replica`` (the fleet's
+    sustained throughput) is always at least ``arrival_rate_per_s``.
+    """
 
     arrival_rate_per_s: float
     latency_s: float
@@ -102,26 +108,73 @@ class CapacityPlan:
     replicas: int
     gpus_per_replica: int
     gpus: int
+    requests_per_s_per_replica: float = 0.0   # sustained: what one replica completes per second, slots full
 
     @property
     def utilization(self) -> float:
         """Share of all slots busy on average (``concurrency / (replicas * slots)``)."""
         return self.concurrency / (self.replicas * self.slots_per_replica)
 
+    @property
+    def sustained_requests_per_s(self) -> float:
+        """Requests per second the whole fleet completes with every slot busy."""
+        return self.replicas * self.requests_per_s_per_replica
+
 
 def capacity_plan(arrival_rate_per_s: float, latency_s: float, slots_per_replica: int,
-                  gpus_per_replica: int = 1, target_utilization: float = 0.8) -> CapacityPlan:
+                  gpus_per_replica: int = 1, target_utilization: float = 0.8,
+                  requests_per_s_per_replica: float | None = None) -> CapacityPlan:
     """From peak traffic and latency to GPUs: ``L = lambda * W``, then replicas, then GPUs.
+
+    ``latency_s`` must be the latency of a request on a *loaded* replica, not on an idle one: a replica
+    whose ``slots_per_replica`` are all busy completes ``slots / W`` requests per second (Little's law),
+    so an idle latency overstates what it sustains. Pass ``requests_per_s_per_replica`` (the sustained
+    throughput at that batch, ``serving_estimate(...).requests_per_s``) and the plan uses the loaded
+    latency ``slots / requests_per_s_per_replica`` whenever it is longer than ``latency_s``; then
+
+        replicas = ceil(arrival_rate / (requests_per_s_per_replica * target_utilization))
+
+    and ``replicas * requests_per_s_per_replica >= arrival_rate`` always holds. ``capacity_plan_for``
+    does this from a ``ServingEstimate``.
 
     >>> plan = capacity_plan(20, 6.0, slots_per_replica=32, gpus_per_replica=8, target_utilization=0.75)
     >>> plan.concurrency, plan.replicas, plan.gpus
     (120.0, 5, 40)
     """
     positive_int("gpus_per_replica", gpus_per_replica)
-    concurrency = little_concurrency(arrival_rate_per_s, latency_s)
+    positive_int("slots_per_replica", slots_per_replica)
+    non_negative("latency_s", latency_s)
+    latency = float(latency_s)
+    if requests_per_s_per_replica is not None:
+        positive("requests_per_s_per_replica", requests_per_s_per_replica)
+        latency = max(latency, slots_per_replica / float(requests_per_s_per_replica))
+    concurrency = little_concurrency(arrival_rate_per_s, latency)
     replicas = replicas_for_concurrency(concurrency, slots_per_replica, target_utilization)
-    return CapacityPlan(float(arrival_rate_per_s), float(latency_s), concurrency, slots_per_replica,
-                        float(target_utilization), replicas, gpus_per_replica, replicas * gpus_per_replica)
+    sustained = (float(requests_per_s_per_replica) if requests_per_s_per_replica is not None
+                 else (slots_per_replica / latency if latency > 0 else math.inf))
+    return CapacityPlan(float(arrival_rate_per_s), latency, concurrency, slots_per_replica,
+                        float(target_utilization), replicas, gpus_per_replica, replicas * gpus_per_replica,
+                        sustained)
+
+
+def capacity_plan_for(arrival_rate_per_s: float, estimate: object, target_utilization: float = 0.8) -> CapacityPlan:
+    """``capacity_plan`` from a ``calc.serving_estimate`` result: its batch as the slots, its sustained
+    ``requests_per_s`` and its ``n_gpus`` per replica (the loaded latency follows from Little's law).
+
+    >>> from techpm import calc
+    >>> est = calc.serving_estimate("llama-3.1-70b", "h100-sxm", 4, batch_size=64, prompt_tokens=2000, output_tokens=300)
+    >>> plan = capacity_plan_for(20, est)
+    >>> plan.replicas * est.requests_per_s >= 20
+    True
+    """
+    positive("arrival_rate_per_s", arrival_rate_per_s)
+    probability("target_utilization", target_utilization, above_zero=True)
+    for name in ("batch_size", "requests_per_s", "n_gpus", "request_latency_s"):
+        if not hasattr(estimate, name):
+            raise TechpmError("estimate must be a calc.serving_estimate(...) result.")
+    return capacity_plan(arrival_rate_per_s, estimate.request_latency_s, estimate.batch_size,  # type: ignore[attr-defined]
+                         estimate.n_gpus, target_utilization,  # type: ignore[attr-defined]
+                         requests_per_s_per_replica=estimate.requests_per_s)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -263,15 +316,17 @@ class PricingPlan:
 
 
 def _check_tiers(tiers: Sequence[tuple[float, float]]) -> None:
-    if not tiers:
-        raise TechpmError("tiers must list at least one (up_to_mtok, usd_per_mtok) pair.")
-    bounds = [b for b, _ in tiers]
-    if any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)) or bounds[-1] != math.inf:
-        raise TechpmError("tiers' up_to_mtok must increase and the last one must be math.inf.")
+    if isinstance(tiers, (str, bytes)) or not tiers or not all(
+            isinstance(t, (tuple, list)) and len(t) == 2 for t in tiers):
+        raise TechpmError("tiers must list (up_to_mtok, usd_per_mtok) pairs, the last one (math.inf, price), "
+                          f"got {tiers!r}.")
     for bound, price in tiers:
         if bound != math.inf:
             positive("tiers up_to_mtok", bound)
         non_negative("tiers usd_per_mtok", price)
+    bounds = [b for b, _ in tiers]
+    if any(b <= a for a, b in zip(bounds, bounds[1:], strict=False)) or bounds[-1] != math.inf:
+        raise TechpmError("tiers' up_to_mtok must increase and the last one must be math.inf.")
 
 
 def tiered_price_usd(quantity: float, tiers: Sequence[tuple[float, float]]) -> float:
@@ -307,6 +362,10 @@ def volume_discount_tiers(usd_per_mtok: float, breakpoints_mtok: Sequence[float]
         raise TechpmError("discounts must have one more entry than breakpoints_mtok.")
     for d in discounts:
         probability("discounts", d)
+    for b in breakpoints_mtok:
+        positive("breakpoints_mtok", b)
+    if any(b <= a for a, b in zip(breakpoints_mtok, breakpoints_mtok[1:], strict=False)):
+        raise TechpmError(f"breakpoints_mtok must increase, got {list(breakpoints_mtok)!r}.")
     bounds = [float(b) for b in breakpoints_mtok] + [math.inf]
     return tuple((b, usd_per_mtok * (1 - d)) for b, d in zip(bounds, discounts, strict=True))
 
@@ -376,8 +435,8 @@ def plan_economics(plan: PricingPlan, customers: Sequence[CustomerUsage],
 
     Costs per million input/output tokens are explicit inputs: the serving stack's or the upstream API's.
     """
-    if not customers:
-        raise TechpmError("customers must list at least one CustomerUsage.")
+    if not customers or not all(isinstance(u, CustomerUsage) for u in customers):
+        raise TechpmError(f"customers must list at least one CustomerUsage, got {customers!r}.")
     revenue = tuple(plan_revenue_usd(plan, u) for u in customers)
     cost = tuple(token_serving_cost_usd(u.input_tokens, u.output_tokens, cost_in_usd_per_mtok,
                                         cost_out_usd_per_mtok) for u in customers)
@@ -394,6 +453,7 @@ def plan_economics(plan: PricingPlan, customers: Sequence[CustomerUsage],
 SDK_INITIAL_RETRY_DELAY_S = 0.5
 SDK_MAX_RETRY_DELAY_S = 8.0
 SDK_DEFAULT_MAX_RETRIES = 2
+MAX_RETRIES = 1_000  # the most retries expected_total_backoff_s sums over
 
 # Jitter: how the wait before retry n is drawn from its ceiling v = min(max_s, initial_s * 2**n).
 #   none:  v                          (every client retries in lock-step)
@@ -445,12 +505,13 @@ def expected_total_backoff_s(retries: int, jitter: str = "sdk", initial_s: float
                              max_s: float = SDK_MAX_RETRY_DELAY_S) -> float:
     """Mean time spent waiting across ``retries`` retries (the request-time added before the last attempt).
 
+    ``retries`` is at most ``MAX_RETRIES`` (1,000): the sum runs over each retry.
+
     >>> expected_total_backoff_s(2)   # the SDK's default: 0.875 * (0.5 + 1.0)
     1.3125
     """
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise TechpmError(f"retries must be a whole number of at least 0, got {retries!r}.")
-    return sum(expected_backoff_s(n, jitter, initial_s, max_s) for n in range(retries))
+    non_negative_int("retries", retries, at_most=MAX_RETRIES)
+    return float(sum(expected_backoff_s(n, jitter, initial_s, max_s) for n in range(retries)))
 
 
 def retry_attempts_expected(failure_probability: float, max_retries: int = SDK_DEFAULT_MAX_RETRIES) -> float:

@@ -32,7 +32,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative, positive, positive_int, probability
+from techpm.calc._validate import flag, non_negative, positive, positive_int, probability
 from techpm.errors import TechpmError
 from techpm.tables import APIPrice, get_api_price
 
@@ -90,6 +90,7 @@ def api_cost_breakdown(
     are spread over, evenly) to apply a per-request long-context tier; see the module docstring.
     """
     price = get_api_price(model)
+    flag("batch", batch)
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens),
                         ("cache_write_tokens", cache_write_tokens), ("cache_read_tokens", cache_read_tokens)):
         non_negative(name, value)

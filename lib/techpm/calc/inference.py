@@ -18,9 +18,12 @@ et al. 2025, "How to Scale Your Model", inference chapter, https://jax-ml.github
 
 FLOPs come from ``calc.forward_flops_per_token`` (weights + attention), bytes from the weights read
 (``param_count``, minus the input embedding, which is a lookup) and ``calc.kv_cache_bytes``. Tensor
-parallelism over ``n_gpus`` divides both, ideally (communication is not modelled). ``efficiency`` (0-1]
-scales both peak rates: real kernels reach only part of them. These are best-case bounds: measure
-(``benchmarks/gpu_decode_check.py`` times a decode step on a GPU against this module's prediction).
+parallelism over ``n_gpus`` divides both; ``tp_communication=True`` adds its all-reduces over the
+interconnect (``tp_allreduce_s``). ``efficiency`` (0-1] scales both peak rates (``compute_efficiency`` /
+``memory_efficiency`` one of them). The step functions default to the roofline bound (``efficiency=1.0``,
+free communication); ``serving_estimate`` and ``serving_sweep`` default to the realistic shares
+``DECODE_MEMORY_EFFICIENCY`` and ``PREFILL_COMPUTE_EFFICIENCY`` (sourced below) with communication.
+Measure (``benchmarks/gpu_decode_check.py`` times a decode step on a GPU against this module's prediction).
 
 Continuous batching (Yu et al. 2022, "Orca", OSDI, https://www.usenix.org/conference/osdi22/presentation/yu:
 "36.9x throughput improvement at the same level of latency" over FasterTransformer on GPT-3 175B)
@@ -46,6 +49,12 @@ from techpm.tables import GPUSpec, ModelConfig, get_gpu_prices
 __all__ = [
     "COMPUTE_PRECISIONS",
     "compute_flops_per_s",
+    "DECODE_MEMORY_EFFICIENCY",
+    "DECODE_MEMORY_EFFICIENCY_RANGE",
+    "PREFILL_COMPUTE_EFFICIENCY",
+    "PREFILL_COMPUTE_EFFICIENCY_RANGE",
+    "tp_allreduce_s",
+    "serving_efficiencies",
     "decode_weight_bytes",
     "RooflineStep",
     "prefill_step",
@@ -64,6 +73,20 @@ __all__ = [
 ]
 
 COMPUTE_PRECISIONS = ("bf16", "fp16", "fp8", "int8")
+
+# Realistic shares of the datasheet that serving engines reach (the serving calculators' defaults).
+# Memory-bound decode: gpt-fast on an A100-80GB (power-limited to 330 W) reads 1,397 GB/s for Llama-2-7B
+# in bf16 and 1,323 GB/s for Llama-2-70B in int8, 69% and 65% of the 2,039 GB/s datasheet; with tensor
+# parallelism, 70B in bf16 reads 70% per GPU on 2 GPUs, 59% on 4, 42% on 8 (README "Benchmarks",
+# https://github.com/pytorch-labs/gpt-fast, read 2026-11-29).
+DECODE_MEMORY_EFFICIENCY = 0.7
+DECODE_MEMORY_EFFICIENCY_RANGE = (0.5, 0.8)
+# Compute-bound prefill: Pope et al. 2022, "Efficiently Scaling Transformer Inference" (abstract,
+# https://arxiv.org/abs/2211.05102): 76% MFU prefilling PaLM 540B in large batches on TPU v4, a best
+# case; Llama 3 pre-training on H100s, forward and backward, reached 38-43% MFU (Dubey et al. 2024,
+# "The Llama 3 Herd of Models", Table 4, https://arxiv.org/abs/2407.21783).
+PREFILL_COMPUTE_EFFICIENCY = 0.5
+PREFILL_COMPUTE_EFFICIENCY_RANGE = (0.4, 0.6)
 
 
 def compute_flops_per_s(gpu: GPUSpec | str, compute_precision: str = "bf16") -> float:
@@ -95,11 +118,11 @@ def decode_weight_bytes(cfg: ModelConfig | str, bytes_per_param: float = 2, batc
     positive_int("batch_tokens", batch_tokens)
     b = param_breakdown(c)
     lookup = 0 if c.tied_embeddings else c.vocab_size * c.d_model
-    per_expert = b.ffn / c.n_experts
-    touched = c.n_experts * (1 - (1 - c.experts_per_token / c.n_experts) ** batch_tokens)
     if c.n_experts == 1:
-        touched = 1.0
-    return (b.total - b.ffn - lookup + per_expert * touched) * bytes_per_param
+        return (b.total - lookup) * bytes_per_param
+    per_expert = (c.n_layers - c.n_dense_layers) * c.ffn_matrices * c.d_model * c.d_ff   # one routed expert, all layers
+    touched = c.n_experts * (1 - (1 - c.experts_per_token / c.n_experts) ** batch_tokens)
+    return (b.total - c.n_experts * per_expert - lookup + per_expert * touched) * bytes_per_param
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,7 @@ class RooflineStep:
     kv_bytes: float
     flops_per_s: float      # the replica's (n_gpus x efficiency x peak)
     bytes_per_s: float
+    communication_s: float = 0.0   # tensor-parallel all-reduces (tp_allreduce_s), added after the roofline
 
     @property
     def bytes(self) -> float:
@@ -126,8 +150,11 @@ class RooflineStep:
 
     @property
     def time_s(self) -> float:
-        """The roofline bound: the slower of computing and moving memory."""
-        return max(self.compute_s, self.memory_s)
+        """The slower of computing and moving memory (the roofline bound), plus any all-reduce time.
+
+        Communication is added, not overlapped: engines overlap part of it, so this errs long.
+        """
+        return max(self.compute_s, self.memory_s) + self.communication_s
 
     @property
     def bound(self) -> str:
@@ -140,14 +167,50 @@ class RooflineStep:
         return self.flops / self.bytes
 
 
-def _rates(gpu: GPUSpec, n_gpus: int, efficiency: float, compute_precision: str) -> tuple[float, float]:
+def _share(name: str, value: float) -> float:
+    probability(name, value)
+    if value == 0:
+        raise TechpmError(f"{name} must be above 0 (1.0 = the datasheet's peak rate).")
+    return float(value)
+
+
+def _rates(gpu: GPUSpec, n_gpus: int, efficiency: float, compute_precision: str,
+           compute_efficiency: float | None = None, memory_efficiency: float | None = None) -> tuple[float, float]:
     positive_int("n_gpus", n_gpus)
-    probability("efficiency", efficiency)
-    if efficiency == 0:
-        raise TechpmError("efficiency must be above 0 (1.0 = the datasheet's peak rates).")
+    efficiency = _share("efficiency", efficiency)
+    ce = efficiency if compute_efficiency is None else _share("compute_efficiency", compute_efficiency)
+    me = efficiency if memory_efficiency is None else _share("memory_efficiency", memory_efficiency)
     positive("hbm_bytes_per_s", gpu.hbm_bytes_per_s)
-    return (compute_flops_per_s(gpu, compute_precision) * n_gpus * efficiency,
-            gpu.hbm_bytes_per_s * n_gpus * efficiency)
+    return (compute_flops_per_s(gpu, compute_precision) * n_gpus * ce, gpu.hbm_bytes_per_s * n_gpus * me)
+
+
+def tp_allreduce_s(cfg: ModelConfig | str, gpu: GPUSpec | str, tokens: int, n_gpus: int,
+                   bytes_per_value: float = 2) -> float:
+    """Seconds a tensor-parallel forward pass over ``tokens`` tokens spends in all-reduces (bandwidth term).
+
+    Megatron-style tensor parallelism (Shoeybi et al. 2019, https://arxiv.org/abs/1909.08053, sec. 3)
+    all-reduces the activations twice per layer in the forward pass (after attention and after the
+    MLP), ``tokens * d_model * bytes_per_value`` bytes each. A ring all-reduce sends and receives
+    ``2 (n - 1) / n`` times those bytes per GPU (Patarasuk & Yuan 2009, "Bandwidth optimal all-reduce
+    algorithms for clusters of workstations", https://doi.org/10.1016/j.jpdc.2008.09.002), over the
+    GPU's link at half its ``interconnect_gb_per_s`` (NVIDIA quotes NVLink bandwidth in both directions
+    together; a ring uses each direction for half the traffic):
+
+        t = 2 * n_layers * 2 (n - 1) / n * tokens * d_model * bytes_per_value / (interconnect / 2)
+
+    Zero for one GPU. Per-message latency (microseconds per all-reduce) is left out, so this is a floor.
+    """
+    c, g = model_config(cfg), _gpu(gpu)
+    positive_int("tokens", tokens)
+    positive_int("n_gpus", n_gpus)
+    positive("bytes_per_value", bytes_per_value)
+    if n_gpus == 1:
+        return 0.0
+    if not g.interconnect_bytes_per_s:
+        raise TechpmError(f"{g.name} has no interconnect bandwidth in gpus.json; cannot price tensor parallelism.")
+    message_bytes = tokens * c.d_model * bytes_per_value
+    per_gpu_bytes = 2 * (n_gpus - 1) / n_gpus * message_bytes
+    return 2 * c.n_layers * per_gpu_bytes / (g.interconnect_bytes_per_s / 2)
 
 
 def _check_fit(c: ModelConfig, g: GPUSpec, n_gpus: int, batch_size: int, context_tokens: int,
@@ -159,17 +222,22 @@ def _check_fit(c: ModelConfig, g: GPUSpec, n_gpus: int, batch_size: int, context
 def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int, batch_size: int = 1,
                  n_gpus: int = 1, efficiency: float = 1.0, *, bytes_per_param: float = 2,
                  kv_bytes_per_value: float = 2, compute_precision: str = "bf16",
-                 check_memory: bool = True) -> RooflineStep:
+                 check_memory: bool = True, compute_efficiency: float | None = None,
+                 memory_efficiency: float | None = None, tp_communication: bool = False) -> RooflineStep:
     """The roofline of processing ``batch_size`` prompts of ``prompt_tokens`` in one forward pass.
 
     FLOPs ``B * P * forward_flops_per_token(cfg, (P + 1) / 2)``: token ``i`` attends to ``i`` tokens,
     and the FLOPs are linear in context, so the mean context ``(P + 1) / 2`` gives the exact sum. Bytes:
-    the weights once, plus the KV cache written for all ``B * P`` tokens.
+    the weights once, plus the KV cache written for all ``B * P`` tokens. ``compute_efficiency`` and
+    ``memory_efficiency`` override ``efficiency`` for one rate; ``tp_communication`` adds the
+    tensor-parallel all-reduces (``tp_allreduce_s``).
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("prompt_tokens", prompt_tokens)
     positive_int("batch_size", batch_size)
-    flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
+    positive("kv_bytes_per_value", kv_bytes_per_value)
+    flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision, compute_efficiency,
+                                      memory_efficiency)
     if check_memory:
         _check_fit(c, g, n_gpus, batch_size, prompt_tokens, bytes_per_param, kv_bytes_per_value)
     return RooflineStep(
@@ -177,6 +245,7 @@ def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int,
         weight_bytes=decode_weight_bytes(c, bytes_per_param, batch_size * prompt_tokens),
         kv_bytes=float(kv_cache_bytes(c, prompt_tokens, batch_size, kv_bytes_per_value)),
         flops_per_s=flops_per_s, bytes_per_s=bytes_per_s,
+        communication_s=tp_allreduce_s(c, g, batch_size * prompt_tokens, n_gpus) if tp_communication else 0.0,
     )
 
 
@@ -202,17 +271,21 @@ def ttft_s(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int, n_gpu
 def decode_step(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1, context_tokens: int = 0,
                 bytes_per_param: float = 2, n_gpus: int = 1, efficiency: float = 1.0, *,
                 kv_bytes_per_value: float = 2, compute_precision: str = "bf16",
-                check_memory: bool = True) -> RooflineStep:
+                check_memory: bool = True, compute_efficiency: float | None = None,
+                memory_efficiency: float | None = None, tp_communication: bool = False) -> RooflineStep:
     """The roofline of one decode step: one new token for each of ``batch_size`` sequences.
 
     Each sequence already holds ``context_tokens`` tokens; the new one attends to ``context_tokens + 1``.
     FLOPs ``B * forward_flops_per_token(cfg, context + 1)``; bytes: the weights once
     (``decode_weight_bytes``) + every sequence's KV cache (``kv_cache_bytes(cfg, context + 1, B)``).
+    The efficiency and communication options are ``prefill_step``'s.
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("batch_size", batch_size)
     non_negative_int("context_tokens", context_tokens)
-    flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision)
+    positive("kv_bytes_per_value", kv_bytes_per_value)
+    flops_per_s, bytes_per_s = _rates(g, n_gpus, efficiency, compute_precision, compute_efficiency,
+                                      memory_efficiency)
     if check_memory:
         _check_fit(c, g, n_gpus, batch_size, context_tokens + 1, bytes_per_param, kv_bytes_per_value)
     return RooflineStep(
@@ -220,6 +293,7 @@ def decode_step(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1,
         weight_bytes=decode_weight_bytes(c, bytes_per_param, batch_size),
         kv_bytes=float(kv_cache_bytes(c, context_tokens + 1, batch_size, kv_bytes_per_value)),
         flops_per_s=flops_per_s, bytes_per_s=bytes_per_s,
+        communication_s=tp_allreduce_s(c, g, batch_size, n_gpus) if tp_communication else 0.0,
     )
 
 
@@ -315,6 +389,14 @@ class ServingEstimate:
     time_per_output_token_s: float    # one decode step at this batch, at the mean context
     decode_bound: str                 # 'memory' or 'compute'
     replica_s_per_request: float      # replica time one request uses: its share of prefill and decode
+    compute_efficiency: float = 1.0   # share of peak FLOP/s assumed (1.0 with memory 1.0: the roofline bound)
+    memory_efficiency: float = 1.0    # share of peak HBM bandwidth assumed
+    tp_communication: bool = False    # tensor-parallel all-reduces counted
+
+    @property
+    def is_roofline_bound(self) -> bool:
+        """True when this is the ideal bound: datasheet rates and free tensor parallelism."""
+        return self.compute_efficiency == 1.0 and self.memory_efficiency == 1.0 and not self.tp_communication
 
     @property
     def tokens_per_s_per_user(self) -> float:
@@ -364,10 +446,33 @@ def _price(g: GPUSpec, usd_per_gpu_hour: float | None) -> float:
     return prices[0].usd_per_gpu_hour
 
 
+def serving_efficiencies(efficiency: float | None = None, compute_efficiency: float | None = None,
+                         memory_efficiency: float | None = None,
+                         tp_communication: bool | None = None) -> tuple[float, float, bool]:
+    """``(compute_efficiency, memory_efficiency, tp_communication)`` as ``serving_estimate`` resolves them.
+
+    ``efficiency=None`` (the default): the sourced realistic shares ``PREFILL_COMPUTE_EFFICIENCY`` and
+    ``DECODE_MEMORY_EFFICIENCY``, with tensor-parallel communication. A number scales both peak rates
+    and leaves communication out unless ``tp_communication=True``: ``efficiency=1.0`` is the roofline
+    bound. ``compute_efficiency`` / ``memory_efficiency`` override one share.
+    """
+    if efficiency is None:
+        ce, me, comm = PREFILL_COMPUTE_EFFICIENCY, DECODE_MEMORY_EFFICIENCY, True
+    else:
+        ce = me = _share("efficiency", efficiency)
+        comm = False
+    if compute_efficiency is not None:
+        ce = _share("compute_efficiency", compute_efficiency)
+    if memory_efficiency is not None:
+        me = _share("memory_efficiency", memory_efficiency)
+    return ce, me, comm if tp_communication is None else bool(tp_communication)
+
+
 def serving_estimate(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, precision: str = "bf16",
                      batch_size: int = 1, prompt_tokens: int = 1000, output_tokens: int = 250,
                      usd_per_gpu_hour: float | None = None, kv_precision: str = "bf16",
-                     efficiency: float = 1.0) -> ServingEstimate:
+                     efficiency: float | None = None, *, compute_efficiency: float | None = None,
+                     memory_efficiency: float | None = None, tp_communication: bool | None = None) -> ServingEstimate:
     """Latency, throughput and cost of one replica of ``n_gpus`` GPUs decoding ``batch_size`` requests at once.
 
     Requests have ``prompt_tokens`` in and ``output_tokens`` out; ``precision`` is a weight format
@@ -376,6 +481,11 @@ def serving_estimate(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1
     uses a ``1/batch_size`` share of a prefill batch and of ``output_tokens`` decode steps (at the mean
     context ``prompt + output / 2``). ``usd_per_gpu_hour`` defaults to the cheapest tabled on-demand price.
     Raises a ``TechpmError`` that explains itself when the batch does not fit in memory.
+
+    By default the estimate is *realistic*: ``DECODE_MEMORY_EFFICIENCY`` of the HBM bandwidth,
+    ``PREFILL_COMPUTE_EFFICIENCY`` of the FLOP/s, and the all-reduces of tensor parallelism over the
+    GPUs' interconnect (``serving_efficiencies``). ``efficiency=1.0`` gives the roofline bound: the best
+    any engine could do on this hardware.
     """
     c, g = model_config(cfg), _gpu(gpu)
     fmt = get_quant_format(precision)
@@ -384,31 +494,34 @@ def serving_estimate(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1
     positive_int("output_tokens", output_tokens)
     price = _price(g, usd_per_gpu_hour)
     fit = memory_fit(c, g, n_gpus, batch_size, prompt_tokens + output_tokens, fmt.bytes_per_param, kv_bytes).require()
+    ce, me, comm = serving_efficiencies(efficiency, compute_efficiency, memory_efficiency, tp_communication)
     common = {"bytes_per_param": fmt.bytes_per_param, "kv_bytes_per_value": kv_bytes,
-              "compute_precision": fmt.compute_precision}
+              "compute_precision": fmt.compute_precision, "compute_efficiency": ce, "memory_efficiency": me,
+              "tp_communication": comm}
     mean_context = prompt_tokens + output_tokens // 2
-    step = decode_step(c, g, batch_size, mean_context, n_gpus=n_gpus, efficiency=efficiency, check_memory=False,
-                       **common)
-    prefill_batch = prefill_step(c, g, prompt_tokens, batch_size, n_gpus, efficiency, check_memory=False, **common)
-    first = prefill_step(c, g, prompt_tokens, 1, n_gpus, efficiency, check_memory=False, **common)
+    step = decode_step(c, g, batch_size, mean_context, n_gpus=n_gpus, check_memory=False, **common)
+    prefill_batch = prefill_step(c, g, prompt_tokens, batch_size, n_gpus, check_memory=False, **common)
+    first = prefill_step(c, g, prompt_tokens, 1, n_gpus, check_memory=False, **common)
     return ServingEstimate(
         model=c.id, gpu=g.id, n_gpus=n_gpus, precision=fmt.id, kv_precision=str(kv_precision),
         batch_size=batch_size, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
         usd_per_gpu_hour=price, memory=fit, ttft_s=first.time_s, time_per_output_token_s=step.time_s,
         decode_bound=step.bound,
         replica_s_per_request=(prefill_batch.time_s + output_tokens * step.time_s) / batch_size,
+        compute_efficiency=ce, memory_efficiency=me, tp_communication=comm,
     )
 
 
 def serving_sweep(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, precision: str = "bf16",
                   prompt_tokens: int = 1000, output_tokens: int = 250, usd_per_gpu_hour: float | None = None,
-                  kv_precision: str = "bf16", efficiency: float = 1.0,
+                  kv_precision: str = "bf16", efficiency: float | None = None,
                   batch_sizes: Iterable[int] | None = None) -> list[ServingEstimate]:
     """``serving_estimate`` at each batch size that fits in memory (default 1, 2, 4, ... and the limit itself).
 
     The curve of per-user tokens/s against total tokens/s is the latency-throughput trade-off a serving
     team tunes; it ends where the KV cache fills the memory. Batch sizes that do not fit are left out;
-    if not even batch 1 fits, the error says why.
+    if not even batch 1 fits, the error says why. ``efficiency`` as in ``serving_estimate`` (None =
+    realistic, 1.0 = the roofline bound).
     """
     c, g = model_config(cfg), _gpu(gpu)
     kwargs = {"n_gpus": n_gpus, "precision": precision, "prompt_tokens": prompt_tokens,

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from techpm.calc._validate import positive, positive_int
+from techpm.calc._validate import non_negative, positive, positive_int, probability
 from techpm.calc.cost import api_cost_usd
 from techpm.errors import TechpmError
 from techpm.tables import get_api_price
@@ -39,7 +39,12 @@ from techpm.tables import get_api_price
 __all__ = [
     "recall_at_k", "mrr", "ndcg_at_k", "embedding_storage_bytes", "hnsw_index_bytes",
     "embedding_cost_usd", "exact_search_seconds", "vector_shards_needed", "chunks_that_fit", "text_tokens_estimate",
+    "hnsw_query_seconds", "DATACENTER_ROUND_TRIP_S",
 ]
+
+# A round trip within one datacenter: 500,000 ns (Jeff Dean, "Numbers everyone should know", LADIS 2009
+# keynote, https://www.cs.cornell.edu/projects/ladis2009/talks/dean-keynote-ladis2009.pdf).
+DATACENTER_ROUND_TRIP_S = 0.5e-3
 
 # About 4 characters of common English text per token: OpenAI, "What are tokens and how to count them?"
 # (https://help.openai.com/en/articles/4936856-what-are-tokens-and-how-to-count-them). Claude's tokenizers
@@ -134,6 +139,7 @@ def hnsw_index_bytes(n_chunks: int, dim: int, connectivity: int = 16, bytes_per_
 
 def embedding_cost_usd(n_tokens: float, model: str, batch: bool = False) -> float:
     """US dollars to embed ``n_tokens`` with the tabled embedding ``model`` (input tokens only)."""
+    non_negative("n_tokens", n_tokens)
     if get_api_price(model).kind != "embedding":
         raise TechpmError(f"{model!r} is not an embedding model; choose one of the table's kind "
                           "'embedding' rows (calc.api_model_ids('embedding')).")
@@ -149,14 +155,42 @@ def exact_search_seconds(n_chunks: int, dim: int, memory_bytes_per_s: float, byt
     return embedding_storage_bytes(n_chunks, dim, bytes_per_value) / memory_bytes_per_s
 
 
+def hnsw_query_seconds(n_chunks: int, dim: int, measured_s: float, n_measured: int, dim_measured: int,
+                       shards: int = 1, round_trip_s: float = DATACENTER_ROUND_TRIP_S) -> float:
+    """Project one HNSW query's time from a measurement at ``n_measured`` vectors of ``dim_measured``.
+
+    A query visits about ``log n`` graph layers' worth of nodes (Malkov & Yashunin 2016,
+    https://arxiv.org/abs/1603.09320) and computes a distance at each, whose cost is linear in the
+    dimension; with ``shards`` machines each searches its ``n / shards`` vectors in parallel and the
+    query waits for them over the network and merges:
+
+        t = measured_s * log(n / shards) / log(n_measured) * dim / dim_measured  (+ round_trip_s if shards > 1)
+
+    A floor, not an estimate: it leaves out the cache misses of a graph far larger than the CPU's caches,
+    the ``ef`` that must grow to keep recall as n grows, and waiting for the *slowest* shard. Published
+    billion-scale systems answer in milliseconds: DiskANN serves SIFT1B (1 billion 128-d vectors) at
+    "< 3ms mean latency and 95%+ 1-recall@1" on one 16-core machine (Subramanya et al. 2019, NeurIPS,
+    https://papers.nips.cc/paper/2019/hash/09853c7fb1d3f8ee67a61b6bf4a7f8e6-Abstract.html).
+    """
+    positive_int("n_chunks", n_chunks)
+    positive_int("dim", dim)
+    positive("measured_s", measured_s)
+    positive_int("n_measured", n_measured)
+    positive_int("dim_measured", dim_measured)
+    positive_int("shards", shards)
+    if round_trip_s < 0:
+        raise TechpmError(f"round_trip_s must be zero or positive, got {round_trip_s!r}.")
+    per_shard = max(n_chunks / shards, 2.0)
+    t = measured_s * math.log(per_shard) / math.log(max(n_measured, 2)) * dim / dim_measured
+    return t + (round_trip_s if shards > 1 else 0.0)
+
+
 def vector_shards_needed(index_bytes: float, memory_bytes_per_node: float, fill: float = 0.7) -> int:
     """Machines needed to hold an index in memory, filling each to ``fill`` of its RAM (headroom for
     the OS, queries and growth): ceil(index_bytes / (memory_bytes_per_node * fill))."""
+    non_negative("index_bytes", index_bytes)
     positive("memory_bytes_per_node", memory_bytes_per_node)
-    if not 0 < fill <= 1:
-        raise TechpmError(f"fill must be in (0, 1], got {fill!r}.")
-    if index_bytes < 0:
-        raise TechpmError(f"index_bytes must be zero or positive, got {index_bytes!r}.")
+    probability("fill", fill, above_zero=True)
     return max(1, math.ceil(index_bytes / (memory_bytes_per_node * fill)))
 
 
@@ -165,8 +199,7 @@ def chunks_that_fit(budget_tokens: float, chunk_tokens: float, overhead_tokens: 
     (instructions, question, room for the answer): floor((budget - overhead) / chunk)."""
     positive("budget_tokens", budget_tokens)
     positive("chunk_tokens", chunk_tokens)
-    if overhead_tokens < 0:
-        raise TechpmError(f"overhead_tokens must be zero or positive, got {overhead_tokens!r}.")
+    non_negative("overhead_tokens", overhead_tokens)
     return max(0, math.floor((budget_tokens - overhead_tokens) / chunk_tokens))
 
 

@@ -110,6 +110,22 @@ class BreakEven:
         return self.replica_monthly_usd / self.api_usd_per_request
 
     @property
+    def always_cheaper_above_requests_per_month(self) -> float:
+        """Volume above which self-hosting, with as many replicas as the volume needs, never costs more.
+
+        Past one replica's capacity the staircase adds a replica, and just after each step self-hosting
+        can cost more again. In step ``k`` (volumes ``k*cap .. (k+1)*cap``) it is cheaper from
+        ``(k+1) * rent / price`` on, so for good from ``k0 * rent / price`` with
+        ``k0 = max(1, ceil(rent / (cap * price - rent)))``. Depends on the replica's capacity (its real
+        throughput), unlike ``breakeven_requests_per_month``; ``math.inf`` when a full replica never wins.
+        """
+        margin = self.replica_capacity_requests_per_month * self.api_usd_per_request - self.replica_monthly_usd
+        if margin <= 0:
+            return math.inf
+        steps = max(1, math.ceil(self.replica_monthly_usd / margin - 1e-9))
+        return steps * self.replica_monthly_usd / self.api_usd_per_request
+
+    @property
     def savings_at_capacity(self) -> float:
         """Share of the API bill saved when a replica runs full (negative: self-hosting costs more)."""
         return 1 - self.selfhost_usd_per_request_at_capacity / self.api_usd_per_request

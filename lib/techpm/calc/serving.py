@@ -1,7 +1,7 @@
 """Does the model fit? Weights + KV cache against GPU memory, how many GPUs, and how many sequences at once.
 
     weights  = param_count * bytes_per_param          (every expert of a mixture-of-experts model too)
-    kv cache = kv_cache_bytes_per_token * context_tokens * batch_size
+    kv cache = kv_cache_bytes(cfg, context_tokens, batch_size)   (sliding-window layers hold at most their window)
     fits     <=> weights + kv cache <= n_gpus * gpu_memory * memory_utilization
 
 ``memory_utilization`` defaults to 0.9, vLLM's default ``--gpu-memory-utilization`` (the share of each
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from techpm.calc._validate import model_config, non_negative_int, positive, positive_int, probability
-from techpm.calc.transformer import kv_cache_bytes, kv_cache_bytes_per_token, param_count
+from techpm.calc.transformer import kv_cache_bytes, param_count
 from techpm.errors import TechpmError, unknown_name
 from techpm.tables import GPUSpec, ModelConfig, get_gpu
 
@@ -65,7 +65,7 @@ def _gpu(gpu: GPUSpec | str) -> GPUSpec:
 def kv_precision_bytes(precision: str | float) -> float:
     """Bytes per cached value for a cache precision name ('bf16', 'fp8', ...) or a number of bytes."""
     if isinstance(precision, (int, float)) and not isinstance(precision, bool):
-        return positive("kv_bytes_per_value", precision)
+        return positive("precision", precision)
     if isinstance(precision, str) and precision.strip().lower() in KV_BYTES_PER_VALUE:
         return KV_BYTES_PER_VALUE[precision.strip().lower()]
     raise unknown_name("KV-cache precision", str(precision), KV_BYTES_PER_VALUE)
@@ -160,13 +160,13 @@ def memory_fit(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, batc
     non_negative_int("context_tokens", context_tokens)
     positive("bytes_per_param", bytes_per_param)
     positive("kv_bytes_per_value", kv_bytes_per_value)
-    probability("memory_utilization", memory_utilization)
+    probability("memory_utilization", memory_utilization, above_zero=True)
     return MemoryFit(
         model=c.id, model_name=c.name, gpu=g.id, gpu_name=g.name, n_gpus=n_gpus, batch_size=batch_size,
         context_tokens=context_tokens, bytes_per_param=float(bytes_per_param),
         weights_bytes=math.ceil(param_count(c) * bytes_per_param),
         kv_cache_bytes=kv_cache_bytes(c, context_tokens, batch_size, kv_bytes_per_value),
-        kv_bytes_per_sequence=kv_cache_bytes_per_token(c, kv_bytes_per_value) * context_tokens,
+        kv_bytes_per_sequence=kv_cache_bytes(c, context_tokens, 1, kv_bytes_per_value),
         gpu_memory_bytes=g.memory_bytes, memory_utilization=float(memory_utilization),
     )
 

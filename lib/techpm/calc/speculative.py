@@ -28,6 +28,8 @@ __all__ = [
     "optimal_draft_tokens",
 ]
 
+MAX_DRAFT_TOKENS = 1_024  # optimal_draft_tokens tries every gamma up to its max_gamma
+
 
 def speculative_expected_tokens(alpha: float, gamma: int) -> float:
     """Tokens one target-model pass yields on average: ``(1 - alpha**(gamma+1)) / (1 - alpha)``.
@@ -74,10 +76,12 @@ def speculative_compute_factor(alpha: float, gamma: int, ops_ratio: float) -> fl
 def optimal_draft_tokens(alpha: float, cost_ratio: float, max_gamma: int = 16) -> int:
     """The ``gamma`` in 0..``max_gamma`` with the largest expected speed-up (0 = do not speculate).
 
+    ``max_gamma`` is at most ``MAX_DRAFT_TOKENS`` (1,024): every gamma up to it is tried.
+
     >>> optimal_draft_tokens(0.8, 0.05)
     8
     """
     probability("alpha", alpha)
     non_negative("cost_ratio", cost_ratio)
-    positive_int("max_gamma", max_gamma)
+    positive_int("max_gamma", max_gamma, at_most=MAX_DRAFT_TOKENS)
     return max(range(max_gamma + 1), key=lambda g: (speculative_speedup(alpha, g, cost_ratio), -g))

@@ -38,7 +38,7 @@ import math
 import statistics
 from collections.abc import Hashable, Sequence
 
-from techpm.calc._validate import non_negative_int, positive, positive_int, probability
+from techpm.calc._validate import MAX_LOOP, non_negative_int, positive, positive_int, probability
 from techpm.errors import TechpmError
 
 __all__ = [
@@ -144,11 +144,17 @@ def _cornish_fisher(z: float, df: float) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4 + g5 / df**5
 
 
+T_QUANTILE_MIN_DF = 0.1
+KAPPA_MAX_CATEGORIES = 1_000
 _SERIES_DF = 2_000  # above this many degrees of freedom the Cornish-Fisher series alone is used
 
 
 def t_quantile(p: float, df: float) -> float:
-    """``t`` with ``P(T <= t) = p`` for Student's t with ``df`` degrees of freedom (any df > 0).
+    """``t`` with ``P(T <= t) = p`` for Student's t with ``df >= 0.1`` degrees of freedom.
+
+    Below 0.1 degrees of freedom the tails are so heavy that the quantiles run past what a float holds
+    (at df = 0.01 the 90th percentile is about 4e68, the 99.9999th beyond 1e308), so such a df is a
+    ``TechpmError``; so is a p so extreme that the quantile overflows. A sample of n items has n - 1 >= 1.
 
     2.776 for p = 0.975, df = 4; 1.960 as df grows. df = 1 and 2 have closed forms (A&S 26.7.3-4);
     above 2,000 df the Cornish-Fisher series (A&S 26.7.5, five terms) is exact to ~1e-13; otherwise
@@ -157,6 +163,9 @@ def t_quantile(p: float, df: float) -> float:
     """
     probability("p", p, open_interval=True)
     positive("df", df)
+    if df < T_QUANTILE_MIN_DF:
+        raise TechpmError(f"df must be at least {T_QUANTILE_MIN_DF} for a t quantile (below it the quantiles "
+                          f"overflow), got {df!r}.")
     if p == 0.5:
         return 0.0
     if p < 0.5:
@@ -177,8 +186,10 @@ def t_quantile(p: float, df: float) -> float:
             lo = t
         else:
             hi = t
-        step = gap / _t_pdf(t, df)
-        new = t + step
+        density = _t_pdf(t, df)
+        if density == 0.0 and not math.isfinite(hi):  # t is so far out that the density underflows
+            raise TechpmError(f"df={df!r} is too small for p={p!r}: that t quantile is beyond what a float holds.")
+        new = t + gap / density if density > 0.0 else (lo + hi) / 2
         if not lo < new < hi:  # Newton left the bracket: bisect (or expand when no upper bound yet)
             new = (lo + hi) / 2 if math.isfinite(hi) else 2 * max(t, 1.0)
         if abs(new - t) <= 1e-13 * max(1.0, abs(t)):
@@ -189,11 +200,11 @@ def t_quantile(p: float, df: float) -> float:
 
 # --- proportions -----------------------------------------------------------------------------------------
 
-def _counts(successes: int, n: int) -> tuple[int, int]:
-    positive_int("n", n)
-    non_negative_int("successes", successes)
+def _counts(successes: int, n: int, names: tuple[str, str] = ("successes", "n")) -> tuple[int, int]:
+    positive_int(names[1], n)
+    non_negative_int(names[0], successes)
     if successes > n:
-        raise TechpmError(f"successes ({successes}) cannot exceed n ({n}).")
+        raise TechpmError(f"{names[0]} ({successes}) cannot exceed {names[1]} ({n}).")
     return successes, n
 
 
@@ -311,7 +322,8 @@ def cohens_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable],
     (0/1/2): a 0-vs-2 disagreement counts more than 0-vs-1. Categories are the sorted labels seen,
     weighted by their rank, as statsmodels ``cohens_kappa(table, wt=...)`` and scikit-learn do.
     Returns ``nan`` when chance agreement is 1 (both raters gave every item the same single label):
-    kappa is undefined there; report percent agreement instead.
+    kappa is undefined there; report percent agreement instead. At most ``KAPPA_MAX_CATEGORIES``
+    (1,000) distinct labels.
     """
     a, b = _paired_labels(labels_a, labels_b)
     if weights not in (None, "linear", "quadratic"):
@@ -322,6 +334,9 @@ def cohens_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable],
         if weights is not None:
             raise TechpmError("weighted kappa needs labels that can be ordered (such as grades 0, 1, 2).") from None
         categories = list(dict.fromkeys(a + b))
+    if len(categories) > KAPPA_MAX_CATEGORIES:  # the k x k tables below would take k**2 memory and time
+        raise TechpmError(f"labels_a and labels_b use {len(categories):,} different labels; kappa allows at most "
+                          f"{KAPPA_MAX_CATEGORIES:,} categories (are these ids rather than labels?).")
     index = {c: i for i, c in enumerate(categories)}
     k, n = len(categories), len(a)
     if weights is None:
@@ -387,8 +402,8 @@ def unpaired_difference(successes_a: int, n_a: int, successes_b: int, n_b: int,
     throws away the pairing and gives a much wider interval than ``paired_difference``. Same as
     statsmodels ``confint_proportions_2indep(..., method="wald")``.
     """
-    successes_a, n_a = _counts(successes_a, n_a)
-    successes_b, n_b = _counts(successes_b, n_b)
+    successes_a, n_a = _counts(successes_a, n_a, ("successes_a", "n_a"))
+    successes_b, n_b = _counts(successes_b, n_b, ("successes_b", "n_b"))
     z = _two_sided_z(confidence)
     pa, pb = successes_a / n_a, successes_b / n_b
     half = z * math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
@@ -399,11 +414,15 @@ def outcomes_from_counts(both_right: int, only_a: int, only_b: int, both_wrong: 
     """Per-question 0/1 scores of two models from the four counts of a 2x2 table (A's row, B's column).
 
     Only the questions where the models disagree (``only_a``, ``only_b``) move a paired comparison:
-    the idea behind McNemar's test (McNemar 1947, Psychometrika 12(2), 153-157).
+    the idea behind McNemar's test (McNemar 1947, Psychometrika 12(2), 153-157). The four counts may
+    add up to at most ``MAX_LOOP`` (1,000,000) questions: the lists are built in memory.
     """
     for name, value in (("both_right", both_right), ("only_a", only_a), ("only_b", only_b),
                         ("both_wrong", both_wrong)):
-        non_negative_int(name, value)
+        non_negative_int(name, value, at_most=MAX_LOOP)
+    if both_right + only_a + only_b + both_wrong > MAX_LOOP:
+        raise TechpmError(f"the four counts must add up to at most {MAX_LOOP:,} questions, got "
+                          f"{both_right + only_a + only_b + both_wrong:,}.")
     a = [1] * both_right + [1] * only_a + [0] * only_b + [0] * both_wrong
     b = [1] * both_right + [0] * only_a + [1] * only_b + [0] * both_wrong
     if not a:
@@ -483,15 +502,17 @@ def minimum_detectable_effect(base_rate: float, n_per_arm: int, alpha: float = 0
                               power: float = 0.8) -> float:
     """The smallest upward rate change that ``n_per_arm`` users per arm detect with ``power``.
 
-    The inverse of ``ab_test_sample_size`` (pooled method), solved by bisection. Returns ``nan`` if
-    even a jump to a rate of ~1 is not detectable with so few users.
+    The inverse of ``ab_test_sample_size`` (pooled method), solved by bisection. Raises a ``TechpmError``
+    when even a jump to a rate of ~1 is not detectable with so few users (there is no such effect).
     """
     probability("base_rate", base_rate, open_interval=True)
     positive_int("n_per_arm", n_per_arm)
     _alpha_power(alpha, power)
     lo, hi = 0.0, (1 - base_rate) * (1 - 1e-9)
     if _n_per_arm(base_rate, base_rate + hi, alpha, power, "pooled") > n_per_arm:
-        return math.nan
+        raise TechpmError(f"n_per_arm={n_per_arm} users per arm cannot detect any rise from base_rate "
+                          f"{base_rate:g}, even to a rate of 1; it takes at least "
+                          f"{math.ceil(_n_per_arm(base_rate, base_rate + hi, alpha, power, 'pooled'))}.")
     for _ in range(200):
         mid = (lo + hi) / 2
         if _n_per_arm(base_rate, base_rate + mid, alpha, power, "pooled") > n_per_arm:

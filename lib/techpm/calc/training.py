@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from techpm.calc._validate import positive, probability
+from techpm.calc._validate import positive, positive_int, probability
 
 __all__ = [
     "TRAINING_FLOPS_PER_PARAM_TOKEN",
@@ -160,7 +160,6 @@ def training_time_s(compute_flops: float, flops_per_s: float, n_gpus: int = 1,
     """
     positive("compute_flops", compute_flops)
     positive("flops_per_s", flops_per_s)
-    positive("n_gpus", n_gpus)
-    positive("mfu", mfu)
-    probability("mfu", mfu)
+    positive_int("n_gpus", n_gpus)
+    probability("mfu", mfu, above_zero=True)
     return compute_flops / (n_gpus * flops_per_s * mfu)

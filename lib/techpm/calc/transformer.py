@@ -15,6 +15,24 @@ Parameter count (checked against every released model in the table, see ``techpm
 
 Biases and learned position embeddings are left out (modern models have neither; GPT-3's add ~0.1%).
 
+Three newer features change these counts (fields default to 0 = absent, so older rows are unchanged):
+
+- **Multi-head latent attention** (MLA; DeepSeek-AI 2024, "DeepSeek-V2", sec. 2.1,
+  https://arxiv.org/abs/2405.04434; used by DeepSeek-V3/R1): keys and values are rebuilt from one
+  ``kv_lora_rank``-wide latent plus a ``qk_rope_head_dim``-wide RoPE key shared by all heads, and only
+  those are cached: ``(kv_lora_rank + qk_rope_head_dim)`` values per layer per token instead of
+  ``2 * n_kv_heads * head_dim``. Weights per layer (``h = head_dim`` = qk_nope_head_dim = v_head_dim,
+  ``r = qk_rope_head_dim``, ``H = n_heads``): query ``d_model*q_lora_rank + q_lora_rank*H*(h + r)``
+  (or ``d_model*H*(h + r)`` without a query low-rank), ``d_model*(kv_lora_rank + r) +
+  kv_lora_rank*H*2h`` for keys and values, ``H*h*d_model`` out, plus the two latents' norm gains.
+- **Sliding-window layers** (Beltagy et al. 2020, "Longformer", https://arxiv.org/abs/2004.05150;
+  gpt-oss alternates full and 128-token windowed layers, OpenAI 2025, gpt-oss-120b model card,
+  https://arxiv.org/abs/2508.10925): a windowed layer attends to, and caches, at most
+  ``sliding_window`` tokens.
+- **Shared experts and dense first layers** (DeepSeek-V3, https://arxiv.org/abs/2412.19437, sec. 2.1.2):
+  ``n_shared_experts`` FFNs every token runs, and ``n_dense_layers`` first layers with one dense FFN of
+  ``dense_d_ff`` instead of experts.
+
 Sources: Vaswani et al. 2017, "Attention Is All You Need" (https://arxiv.org/abs/1706.03762);
 Kaplan et al. 2020, "Scaling Laws for Neural Language Models", Table 1 (https://arxiv.org/abs/2001.08361);
 Ainslie et al. 2023, "GQA" (https://arxiv.org/abs/2305.13245); Jiang et al. 2024, "Mixtral of Experts"
@@ -37,6 +55,8 @@ __all__ = [
     "param_count",
     "active_param_count",
     "non_embedding_param_count",
+    "kv_values_per_layer_per_token",
+    "attention_kind",
     "kv_cache_bytes_per_token",
     "kv_cache_bytes",
     "attention_flops_per_token",
@@ -61,16 +81,32 @@ class ParamBreakdown:
         return self.embedding + self.attention + self.ffn + self.router + self.norms
 
 
+def _attention_params_per_layer(c: ModelConfig) -> int:
+    if not c.kv_lora_rank:
+        return c.d_model * c.head_dim * (c.n_heads + 2 * c.n_kv_heads) + c.n_heads * c.head_dim * c.d_model
+    h, r, heads = c.head_dim, c.qk_rope_head_dim, c.n_heads
+    if c.q_lora_rank:
+        query = c.d_model * c.q_lora_rank + c.q_lora_rank + c.q_lora_rank * heads * (h + r)
+    else:
+        query = c.d_model * heads * (h + r)
+    key_value = c.d_model * (c.kv_lora_rank + r) + c.kv_lora_rank + c.kv_lora_rank * heads * 2 * h
+    return query + key_value + heads * h * c.d_model
+
+
+def _moe_layers(c: ModelConfig) -> int:
+    return c.n_layers - c.n_dense_layers
+
+
 def param_breakdown(cfg: ModelConfig | str) -> ParamBreakdown:
     """Parameters by component; ``param_breakdown(cfg).total == param_count(cfg)``."""
     c = model_config(cfg)
-    attention = c.d_model * c.head_dim * (c.n_heads + 2 * c.n_kv_heads) + c.n_heads * c.head_dim * c.d_model
     router = c.d_model * c.n_experts if c.n_experts > 1 else 0
+    expert_ffn = (c.n_experts + c.n_shared_experts) * c.ffn_matrices * c.d_model * c.d_ff
     return ParamBreakdown(
         embedding=c.vocab_size * c.d_model * (1 if c.tied_embeddings else 2),
-        attention=c.n_layers * attention,
-        ffn=c.n_layers * c.n_experts * c.ffn_matrices * c.d_model * c.d_ff,
-        router=c.n_layers * router,
+        attention=c.n_layers * _attention_params_per_layer(c),
+        ffn=_moe_layers(c) * expert_ffn + c.n_dense_layers * c.ffn_matrices * c.d_model * c.dense_d_ff,
+        router=_moe_layers(c) * router,
         norms=c.n_layers * 2 * c.d_model + c.d_model,
     )
 
@@ -92,7 +128,8 @@ def active_param_count(cfg: ModelConfig | str) -> int:
     """
     c = model_config(cfg)
     b = param_breakdown(c)
-    return b.total - b.ffn + b.ffn // c.n_experts * c.experts_per_token
+    idle_experts = _moe_layers(c) * (c.n_experts - c.experts_per_token) * c.ffn_matrices * c.d_model * c.d_ff
+    return b.total - idle_experts
 
 
 def non_embedding_param_count(cfg: ModelConfig | str) -> int:
@@ -101,25 +138,65 @@ def non_embedding_param_count(cfg: ModelConfig | str) -> int:
     return b.total - b.embedding
 
 
-def kv_cache_bytes_per_token(cfg: ModelConfig | str, bytes_per_value: float = 2) -> int:
+def kv_values_per_layer_per_token(cfg: ModelConfig | str) -> int:
+    """Values one layer caches per token: ``2 * n_kv_heads * head_dim`` (K and V), or with multi-head latent
+    attention ``kv_lora_rank + qk_rope_head_dim`` (DeepSeek-V2, https://arxiv.org/abs/2405.04434, sec. 2.1:
+    the compressed latent and the decoupled RoPE key are all that is cached).
+
+    >>> kv_values_per_layer_per_token("deepseek-v3")   # 512 + 64, against 2 * 128 * 128 = 32,768 for MHA
+    576
+    """
+    c = model_config(cfg)
+    if c.kv_lora_rank:
+        return c.kv_lora_rank + c.qk_rope_head_dim
+    return 2 * c.n_kv_heads * c.head_dim
+
+
+def attention_kind(cfg: ModelConfig | str) -> str:
+    """'MHA', 'GQA' or 'MQA' (KV heads equal to, fewer than, or one of the query heads), 'MLA' (latent
+    attention), with ' + window' when some layers use sliding-window attention."""
+    c = model_config(cfg)
+    if c.kv_lora_rank:
+        kind = "MLA"
+    else:
+        kind = "MHA" if c.n_kv_heads == c.n_heads else ("MQA" if c.n_kv_heads == 1 else "GQA")
+    return f"{kind} + window" if c.sliding_window_layers else kind
+
+
+def kv_cache_bytes_per_token(cfg: ModelConfig | str, bytes_per_value: float = 2,
+                             context_tokens: int | None = None) -> int:
     """Bytes of KV cache one token occupies: ``2 * n_layers * n_kv_heads * head_dim * bytes_per_value``.
 
     The 2 counts K and V. With grouped-query attention only the ``n_kv_heads`` are stored, so Llama 3.1
-    70B (8 KV heads) keeps 320 KiB per token in 16-bit, while Llama 2 7B (32) keeps 512 KiB.
-    ``bytes_per_value``: 2 for fp16/bf16, 1 for an fp8/int8 cache, 0.5 for int4.
-    Sliding-window attention (Mistral 7B's 4,096-token window) would cap the cache; not modelled here.
+    70B (8 KV heads) keeps 320 KiB per token in 16-bit, while Llama 2 7B (32) keeps 512 KiB. Multi-head
+    latent attention stores ``kv_lora_rank + qk_rope_head_dim`` values per layer instead
+    (``kv_values_per_layer_per_token``). ``bytes_per_value``: 2 for fp16/bf16, 1 for fp8/int8, 0.5 for int4.
+
+    Sliding-window layers cache at most ``sliding_window`` tokens, so with ``context_tokens`` given this
+    is the mean per token at that context, ``ceil(kv_cache_bytes(cfg, context) / context)``; without it,
+    a token of a context within the window (every layer caches it).
     """
     c = model_config(cfg)
     positive("bytes_per_value", bytes_per_value)
-    return math.ceil(2 * c.n_layers * c.n_kv_heads * c.head_dim * bytes_per_value)
+    if context_tokens is not None:
+        positive_int("context_tokens", context_tokens)
+        return math.ceil(kv_cache_bytes(c, context_tokens, 1, bytes_per_value) / context_tokens)
+    return math.ceil(c.n_layers * kv_values_per_layer_per_token(c) * bytes_per_value)
 
 
 def kv_cache_bytes(cfg: ModelConfig | str, context_tokens: int, batch_size: int = 1,
                    bytes_per_value: float = 2) -> int:
-    """KV cache for ``batch_size`` sequences of ``context_tokens`` each: per-token bytes x tokens x batch."""
+    """KV cache for ``batch_size`` sequences of ``context_tokens`` each: per-token bytes x tokens x batch.
+
+    A sliding-window layer holds ``min(context_tokens, sliding_window)`` tokens, a full layer all of them.
+    """
+    c = model_config(cfg)
     non_negative_int("context_tokens", context_tokens)
     positive_int("batch_size", batch_size)
-    return kv_cache_bytes_per_token(cfg, bytes_per_value) * context_tokens * batch_size
+    positive("bytes_per_value", bytes_per_value)
+    full_layers = c.n_layers - c.sliding_window_layers
+    cached = full_layers * context_tokens + c.sliding_window_layers * min(context_tokens, c.sliding_window)
+    return math.ceil(cached * kv_values_per_layer_per_token(c) * bytes_per_value) * batch_size
 
 
 def attention_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> float:
@@ -132,10 +209,14 @@ def attention_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> 
     forward; https://arxiv.org/abs/2204.02311). Kaplan et al. 2020, Table 1 list ``2 n_layer n_ctx
     d_attn`` for this term, half as much. Either way it is small next to ``2N`` until the context nears
     ``6 * d_model`` tokens (for a GPT-style layer of ``12 d_model**2`` weights). ``context_tokens`` is how many tokens this token sees.
+    Sliding-window layers see at most ``sliding_window`` tokens; with multi-head latent attention the
+    scores use ``head_dim + qk_rope_head_dim`` per query head and the values ``head_dim``.
     """
     c = model_config(cfg)
     non_negative("context_tokens", context_tokens)
-    return 4.0 * c.n_layers * context_tokens * c.n_heads * c.head_dim
+    full_layers = c.n_layers - c.sliding_window_layers
+    seen = full_layers * context_tokens + c.sliding_window_layers * min(context_tokens, c.sliding_window)
+    return 2.0 * seen * c.n_heads * (2 * c.head_dim + c.qk_rope_head_dim)
 
 
 def forward_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> float:

@@ -59,13 +59,13 @@ def not_done(exercise: str) -> CheckResult:
 
 
 def _as_number(answer: Any) -> float | None:
+    """The answer as a float (NaN and inf included), or None when it is not a number at all."""
     if isinstance(answer, bool):
         return None
     try:
-        value = float(answer)
-    except (TypeError, ValueError):
+        return float(answer)
+    except (TypeError, ValueError, OverflowError):
         return None
-    return value if math.isfinite(value) else None
 
 
 def _fmt(x: float) -> str:
@@ -74,6 +74,56 @@ def _fmt(x: float) -> str:
     if abs(x) >= 1e6 or abs(x) < 1e-3:
         return f"{x:.3g}"
     return f"{x:,.4g}"
+
+
+# Words for a unit inside a sentence ("must be a positive number of seconds"); None: a plain ratio.
+_UNIT_WORDS: dict[str, str | None] = {"s": "seconds", "ms": "milliseconds", "x": None, "USD": "US dollars"}
+# Ratios a GiB/GB mix-up produces: (2**30 / 1e9) ** k for KiB/MiB/GiB/TiB against KB/MB/GB/TB.
+_BINARY = {1000 / 1024: "KiB", (1000 / 1024) ** 2: "MiB", 1e9 / 2**30: "GiB", 1e12 / 2**40: "TiB"}
+_BYTE_UNITS = {"bytes", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib"}
+
+
+def _positive_phrase(unit: str) -> str:
+    words = _UNIT_WORDS.get(unit, unit)
+    return "a positive ratio" if words is None else f"a positive number of {words}" if words else "a positive number"
+
+
+def _percent(fraction: float) -> str:
+    """4.4 -> '4%', 0.53 -> '0.5%': whole percents, or one significant digit below 1%."""
+    pct = abs(fraction) * 100
+    return f"{pct:.0f}%" if pct >= 1 else f"{pct:.1g}%"
+
+
+def _factor(ratio: float) -> str:
+    """How far ``ratio`` (answer / expected, > 0) is from 1, as a factor: '2', '5.2', '1,000'."""
+    big = ratio if ratio >= 1 else 1 / ratio
+    return f"{big:,.0f}" if big >= 10 else f"{big:.2g}"
+
+
+def how_far(ratio: float, low: bool | None = None) -> str:
+    """Where an answer stands against the expected value (``ratio`` = answer / expected > 0), in words.
+
+    Within 10%: ``'close: 4% low'``; within 50%: ``'30% too high'``; further: ``'too low by a factor of
+    5.2'``. ``low`` says whether the answer is below the expected value (default: ``ratio < 1``, which
+    is right for positive quantities). Never "a factor of 1", never a negative factor.
+    """
+    side = "low" if (ratio < 1 if low is None else low) else "high"
+    if abs(ratio - 1) <= 0.1:
+        return f"close: {_percent(ratio - 1)} {side}"
+    if 1 / 1.5 <= ratio <= 1.5:
+        return f"{_percent(ratio - 1)} too {side}"
+    return f"too {side} by a factor of {_factor(ratio)}"
+
+
+def _binary_prefix_slip(ratio: float, unit: str, tol: float) -> str | None:
+    """The GiB (or KiB, MiB, TiB) that explains ``ratio`` for a quantity of bytes, else None."""
+    if unit.lower() not in _BYTE_UNITS:
+        return None
+    for r, name in _BINARY.items():
+        if math.isclose(ratio, r, rel_tol=tol) or math.isclose(ratio, 1 / r, rel_tol=tol):
+            decimal = {"KiB": "kB", "MiB": "MB", "GiB": "GB", "TiB": "TB"}[name]
+            return f"did you use {name} (powers of 2) where {decimal} (powers of 10) is meant?"
+    return None
 
 
 def check_number(
@@ -85,10 +135,13 @@ def check_number(
     hints: Mapping[float, str] | None = None,
     unit: str = "",
 ) -> CheckResult:
-    """Compare a numeric answer with ``expected``.
+    """Compare a numeric answer with ``expected``; every numeric exercise check goes through here.
 
     ``hints`` maps a ratio answer/expected to the mistake that usually produces it, e.g.
-    ``{0.5: "did you count both K and V?"}``. Factors of 1000 are explained as unit slips.
+    ``{0.5: "did you count both K and V?"}``. Factors of 1000 are explained as unit slips, and a
+    GiB/GB mix-up as such. A negative, zero, NaN or infinite answer where a positive quantity is
+    expected gets "must be a positive number of GB" (the unit at hand), never a ratio; a near miss
+    says how near ("close: 4% low"); a ratio is shown only when it is informative (``how_far``).
     """
     if is_unfilled(answer):
         return not_done(exercise)
@@ -96,28 +149,32 @@ def check_number(
     suffix = f" {unit}" if unit else ""
     if value is None:
         return _record(exercise, INCORRECT, f"expected a number{suffix}, got {answer!r}.")
+    if expected > 0 and not (math.isfinite(value) and value > 0):
+        return _record(exercise, INCORRECT, f"must be {_positive_phrase(unit)}, got {answer!r}.")
+    if not math.isfinite(value):
+        return _record(exercise, INCORRECT, f"must be a finite number{suffix}, got {answer!r}.")
     if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=1e-12):
         return _record(exercise, CORRECT, f"correct: {_fmt(value)}{suffix}.")
-    if expected and value:
-        ratio = value / expected
-        for hint_ratio, hint in (hints or {}).items():
-            if math.isclose(ratio, hint_ratio, rel_tol=max(rel_tol, 0.02)):
-                return _record(exercise, INCORRECT, f"off by a factor of {_ratio_words(ratio)}: {hint}")
-        for power in (3, 6, 9, 12):
-            for r in (10.0**power, 10.0**-power):
-                if math.isclose(ratio, r, rel_tol=max(rel_tol, 0.02)):
-                    return _record(exercise, INCORRECT, f"off by a factor of {_ratio_words(ratio)}: check "
-                                   "your units (bytes vs. GB, seconds vs. milliseconds, tokens vs. millions).")
-        direction = "too high" if ratio > 1 else "too low"
-        return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is {direction} by a factor of "
-                       f"{_ratio_words(ratio)}; look again at each term of the formula.")
-    return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is not right yet.")
-
-
-def _ratio_words(ratio: float) -> str:
-    big = ratio if ratio >= 1 else 1 / ratio
-    text = f"{big:,.0f}" if big >= 10 else f"{big:.2g}"
-    return text if ratio >= 1 else f"1/{text}"
+    if not expected or not value or (value > 0) != (expected > 0):
+        return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is not right yet"
+                       f"{'; check the sign' if value and expected else ''}.")
+    ratio = value / expected
+    tol = max(rel_tol, 0.02)
+    far = how_far(ratio, value < expected)
+    for hint_ratio, hint in (hints or {}).items():
+        if hint_ratio > 0 and math.isclose(ratio, hint_ratio, rel_tol=tol):
+            return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is {far}: {hint}")
+    slip = _binary_prefix_slip(ratio, unit, min(tol, 0.01))
+    if slip:
+        return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is {far}; {slip}")
+    for power in (3, 6, 9, 12):
+        for r in (10.0**power, 10.0**-power):
+            if math.isclose(ratio, r, rel_tol=tol):
+                return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is {far}: check "
+                               "your units (bytes vs. GB, seconds vs. milliseconds, tokens vs. millions).")
+    advice = ("check the constants you used and how you rounded." if abs(ratio - 1) <= 0.1
+              else "look again at each term of the formula.")
+    return _record(exercise, INCORRECT, f"{_fmt(value)}{suffix} is {far}; {advice}")
 
 
 def check_choice(

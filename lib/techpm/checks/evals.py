@@ -128,10 +128,11 @@ def ab_users_per_arm(answer: object) -> CheckResult:
 def ab_days(answer: object) -> CheckResult:
     """Exercise 7: days of traffic the test needs at 2,500 eligible users a day, split over two arms."""
     plan = calc.plan_ab_test(AB_BASE_RATE, AB_EFFECT, AB_USERS_PER_DAY)
+    one_arm = math.ceil(plan.n_per_arm / AB_USERS_PER_DAY)
     return check_number("Exercise 7 · A/B duration", answer, plan.days, rel_tol=0.001, hints={
-        math.ceil(plan.n_per_arm / AB_USERS_PER_DAY) / plan.days:
-            "both arms draw on the same daily traffic: each day's users are split between them.",
-        (plan.days - 1) / plan.days: "round up: a partial day does not finish the test.",
+        one_arm / plan.days: "both arms draw on the same daily traffic: each day's users are split between them.",
+        plan.traffic_days / plan.days: "that is the traffic the sample needs; run whole weeks (at least one), "
+                                       "so that every weekday counts equally.",
     }, unit="days")
 
 

@@ -49,7 +49,8 @@ def conversations_that_fit(answer: object) -> CheckResult:
             "that would be right without grouped-query attention; Llama 3.1 8B caches 8 KV heads, not 32.",
         math.ceil(free / per_conversation) / expected: "round down: a partial conversation does not fit.",
         math.floor((gpu.memory_bytes / GIB_PER_GB - calc.model_memory_bytes(cfg).weights) / per_conversation)
-        / expected: "the H100's 80 GB are decimal gigabytes (80e9 bytes), not GiB.",
+        / expected: "this course counts the H100's memory as 80e9 bytes, the marketed figure in decimal GB (a "
+                    "conservative convention: the HBM stacks hold binary-sized 80 GiB); use memory_bytes.",
     }
     return check_number("Exercise 2 · conversations per GPU", answer, expected, rel_tol=0.001, hints=hints,
                         unit="conversations")
@@ -91,7 +92,8 @@ def moe_memory_gb(answer: object) -> CheckResult:
         8 * 7e9 * 2 / 1e9 / expected: "'8x7B' overcounts: only the feed-forward layers are replicated per "
                                       "expert; attention and embeddings are shared (46.7B in all).",
         0.5: "bf16 is 2 bytes per parameter.",
-        GIB_PER_GB: "GPU memory is quoted in decimal GB (1e9 bytes), not GiB.",
+        GIB_PER_GB: "the exercise asks for decimal GB (1e9 bytes), the unit GPU memory is marketed in; you "
+                    "gave GiB.",
     }, unit="GB")
 
 

@@ -43,13 +43,11 @@ def _check_backend(backend: object) -> str:
 
 
 def _check_cost(max_cost_usd: float | None) -> float | None:
-    from techpm.config import SETTINGS
-    from techpm.errors import TechpmError
+    """The cap for this call: ``max_cost_usd``, else the session's; a finite number >= 0 or None
+    (``techpm.config.check_cap``: NaN, infinity, negatives and non-numbers are refused)."""
+    from techpm.config import SETTINGS, check_cap
 
-    value = SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-        raise TechpmError(f"max_cost_usd must be a number of dollars >= 0 (or None for no cap), got {value!r}.")
-    return None if value is None else float(value)
+    return check_cap(SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd)
 
 
 def offline_answer(question: str, reason: str | None = None) -> Answer:
@@ -76,7 +74,11 @@ def why_offline(backend: str) -> str | None:
         return ""
     if SETTINGS.offline:
         return "Offline mode is on (techpm.configure(offline=True) or OFFLINE=True)."
-    if not find_api_key().present:
+    key = find_api_key()
+    if not key.present:
+        if key.colab_problem:  # "access not granted" is not "no key": say which
+            reason = key.missing_reason()
+            return f"{reason[0].upper()}{reason[1:]} (then run the notebook again to use Claude)."
         return f"No Anthropic API key found (set {ENV_VAR}, or a Colab secret, to use Claude)."
     return None
 
@@ -111,10 +113,24 @@ def generate(question: str, *, backend: str = "auto", model: str | None = None,
         answer = offline_answer(question, reason or None)
         display.finish(answer)
         return answer
+    retired = retired_model_notice(model)
+    if retired:  # a retired model: the offline answer, saying which model to use instead
+        answer = offline_answer(question, retired)
+        display.finish(answer)
+        return answer
     get_api_price(model)  # an unknown model id fails here, with a suggestion
     answer = _claude_or_offline(question, model, cap, display)
     display.finish(answer)
     return answer
+
+
+def retired_model_notice(model: str) -> str | None:
+    """The one-sentence notice for a model the course knows has retired (date and successor), else None."""
+    from techpm import lifecycle
+
+    if model in lifecycle.lifecycles() or model in lifecycle.sdk_deprecations():
+        return lifecycle.retired_message(model)
+    return None
 
 
 def _cached_claude_answer(question: str, model: str) -> Answer | None:
@@ -160,7 +176,9 @@ def generate_many(questions: list[str], *, model: str | None = None, max_cost_us
     the rest go in one batch whose estimated cost must be within ``max_cost_usd`` (default
     ``SETTINGS.max_cost_usd``); a progress bar shows while the batch is polled every ``poll_interval_s``.
     Answers come back in the order of ``questions``; a question that could not be answered by Claude
-    gets the offline answer with a notice, as in ``generate``."""
+    gets the offline answer with a notice, as in ``generate``. The batch id is stored beside the cache
+    before the wait: call again with the same questions after an interruption and the same batch is
+    picked up, not paid for twice."""
     from techpm.generator import batch
 
     return batch.generate_many(questions, model=model, max_cost_usd=max_cost_usd,

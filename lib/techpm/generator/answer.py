@@ -96,6 +96,8 @@ class Answer:
     notice: str | None = None
     tools_used: list[str] = field(default_factory=list)  # calculators Claude called, in order
     estimated_cost_usd: float | None = None  # the estimate made before the first paid request
+    cache_savings_usd: float = 0.0  # what prompt-cache reads saved against the full input price
+    research: str | None = None  # a shortfall in research (too few searches, no citations), when there is one
     cached: bool = False
 
     # --- rendering -------------------------------------------------------------------------------
@@ -124,9 +126,17 @@ class Answer:
             what = "Backend: offline generator (templates and the course's calculators; no model, no cost)"
         else:
             what = (f"Backend: Claude · model {self.model} · {self.usage.describe()} · "
-                    f"cost {format_usd(self.cost_usd)}")
+                    f"cost {format_usd(self.cost_usd)}{_prices_date(self.model)}")
             if self.estimated_cost_usd is not None:
                 what += f" (estimated at most {format_usd(self.estimated_cost_usd)} before the call)"
+            if self.cache_savings_usd > 0:
+                what += (f" · prompt caching saved {format_usd(self.cache_savings_usd)} "
+                         f"({self.usage.cache_read_input_tokens:,} tokens read from the cache)")
+            searches = self.usage.web_search_requests
+            what += (f" · research: {searches} web search{'es' if searches != 1 else ''}, "
+                     f"{len(self.citations)} cited source{'s' if len(self.citations) != 1 else ''}")
+            if self.research:
+                what += f" ({self.research})"
             if self.tools_used:
                 counts = {name: self.tools_used.count(name) for name in dict.fromkeys(self.tools_used)}
                 what += " · calculators: " + ", ".join(
@@ -159,18 +169,20 @@ class Answer:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
-        return cls(
-            question=data["question"],
-            sections=[Section(**s) for s in data["sections"]],
-            backend=data["backend"],
-            model=data.get("model"),
-            citations=[Citation(**c) for c in data.get("citations", [])],
-            usage=Usage(**data.get("usage", {})),
-            cost_usd=float(data.get("cost_usd", 0.0)),
-            notice=data.get("notice"),
-            tools_used=list(data.get("tools_used", [])),
-            estimated_cost_usd=data.get("estimated_cost_usd"),
-        )
+        """The answer from ``to_dict``'s form, every field checked (``ValueError`` names a bad one)."""
+        from techpm.generator.cache import answer_from_data
+
+        return answer_from_data(data)
+
+
+def _prices_date(model: str | None) -> str:
+    """' at prices as of DATE' from the price table, so a reader knows how old the cost's prices are."""
+    from techpm.tables import get_api_price
+
+    try:
+        return f" at prices as of {get_api_price(str(model)).as_of}"
+    except ValueError:
+        return ""
 
 
 class LiveDisplay:

@@ -3,13 +3,21 @@
 One answer is a short conversation with the Messages API:
 
 1. the system prompt (the method, ``prompts.py``) marked for prompt caching, the question, and the tools:
-   Anthropic's server-side web search (at most ``WEB_SEARCH_MAX_USES`` searches) and the course's
-   calculators (``tools.py``);
+   Anthropic's server-side web search (at most ``SETTINGS.max_searches`` searches across all rounds of
+   one answer) and the course's calculators (``tools.py``); the request's top-level ``cache_control``
+   also caches the growing conversation, so later rounds read earlier search results at the cache price;
 2. before the first paid request, its cost is estimated (``messages.count_tokens`` for the input, plus
-   ``max_tokens`` of output and the search fees) and refused above ``max_cost_usd``;
+   ``max_tokens`` of output and the search fees) and refused above ``max_cost_usd``; before every later
+   round the worst case of that round (its prompt, ``max_tokens``, the searches still allowed) must fit too;
 3. while Claude answers, the text streams to the screen; when it stops to call a calculator the tool
    runs here and its result goes back (at most ``MAX_TOOL_ROUNDS`` rounds);
-4. every response's ``usage`` (cache writes and reads included) is priced with ``techpm.calc.api_cost_usd``.
+4. every response's ``usage`` (cache writes and reads included) is priced with ``techpm.calc.api_cost_usd``,
+   and what the cache reads saved is shown; an answer with fewer searches than ``SETTINGS.min_searches`` or
+   no citations says so.
+
+Extended thinking (``SETTINGS.thinking_budget_tokens``) and the effort setting (``SETTINGS.effort``) are
+offered for deep answers; both are off by default because thinking tokens are output tokens, which raises
+the worst case (``model_costs`` shows by how much, per model).
 
 Failures become one clear sentence (``ClaudeError``): a missing or rejected key, rate limits and
 overload after the SDK's own retries with backoff (which honour ``retry-after``), no network. An account
@@ -36,7 +44,7 @@ log = logging.getLogger(__name__)
 #: Web search tool versions to offer, newest first (``anthropic.types.WebSearchTool*Param``); an account
 #: or model that refuses one gets the next, then none. https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool
 WEB_SEARCH_TOOL_TYPES = ("web_search_20260318", "web_search_20250305")
-#: The method asks for "about five to ten searches" before answering.
+#: The method asks for "about five to ten searches" before answering (the default of ``SETTINGS.max_searches``).
 WEB_SEARCH_MAX_USES = 8
 #: Web search is billed per search on top of tokens: $10 per 1,000 searches.
 #: Source: https://platform.claude.com/docs/en/agents-and-tools/tool-use/web-search-tool (Pricing), read 2026-11-29.
@@ -68,7 +76,8 @@ def _key() -> str:
 
     info = find_api_key()
     if not info.present:
-        raise ClaudeError(f"No Anthropic API key found: set {ENV_VAR}, add it as a Colab secret, or run "
+        reason = info.missing_reason()
+        raise ClaudeError(f"{reason[0].upper()}{reason[1:]}: set {ENV_VAR}, add it as a Colab secret, or run "
                           "techpm.keys.prompt_for_api_key().")
     return info.key or ""
 
@@ -77,7 +86,19 @@ def client(*, max_retries: int = MAX_RETRIES, timeout_s: float = TIMEOUT_S) -> A
     """An ``anthropic.Anthropic`` client with the course's key (``ANTHROPIC_BASE_URL`` is honoured)."""
     import anthropic
 
-    return anthropic.Anthropic(api_key=_key(), max_retries=max_retries, timeout=timeout_s)
+    key = _key()
+    try:
+        return anthropic.Anthropic(api_key=key, max_retries=max_retries, timeout=timeout_s)
+    except Exception as exc:  # a malformed ANTHROPIC_BASE_URL, a broken SDK install: one sentence
+        raise ClaudeError(_unexpected(exc)) from None
+
+
+def _unexpected(exc: BaseException) -> str:
+    from techpm.keys import find_api_key, redact
+
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return redact(f"The call to Claude failed ({type(exc).__name__}: {detail}); check ANTHROPIC_BASE_URL "
+                  "and the network.", find_api_key().key)
 
 
 def _api_message(exc: Any) -> str:
@@ -89,8 +110,9 @@ def _api_message(exc: Any) -> str:
     return str(getattr(exc, "message", "") or exc)
 
 
-def explain(exc: BaseException, max_retries: int = MAX_RETRIES) -> str:
-    """One plain sentence for an SDK error, with any key redacted."""
+def explain(exc: BaseException, max_retries: int = MAX_RETRIES, model: str | None = None) -> str:
+    """One plain sentence for an SDK error, with any key redacted. A 404 for ``model`` names its
+    retirement date and successor when the course's lifecycle table knows them."""
     import anthropic
 
     from techpm.keys import ENV_VAR, find_api_key, redact
@@ -113,7 +135,7 @@ def explain(exc: BaseException, max_retries: int = MAX_RETRIES) -> str:
     elif isinstance(exc, anthropic.OverloadedError) or getattr(exc, "status_code", None) == 529:
         text = f"The Anthropic API is overloaded (529) after {max_retries} retries with backoff: try again later."
     elif isinstance(exc, anthropic.NotFoundError):
-        text = f"The Anthropic API did not find what was asked for (404: {detail}); is the model id right?"
+        text = _not_found(model, detail)
     elif isinstance(exc, anthropic.BadRequestError):
         text = f"The Anthropic API refused the request (400: {detail})."
     elif isinstance(exc, anthropic.APITimeoutError):
@@ -127,14 +149,34 @@ def explain(exc: BaseException, max_retries: int = MAX_RETRIES) -> str:
     return redact(text, find_api_key().key)
 
 
-def _call(function: Callable[..., Any], /, **kwargs: Any) -> Any:
+def _not_found(model: str | None, detail: str) -> str:
+    """The sentence for a 404: a retired model's date and successor, else the current models."""
+    if model:
+        import datetime as _dt
+
+        from techpm import lifecycle
+
+        # the API says the model is gone: treat it as retired today if the table has no earlier date
+        message = lifecycle.retired_message(model, _dt.date.max)
+        if message:
+            return message
+        return (f"The Anthropic API does not serve the model {model!r} (404: {detail}): it may have retired; "
+                f"use one of the current models: {', '.join(lifecycle.current_models())}.")
+    return f"The Anthropic API did not find what was asked for (404: {detail})."
+
+
+def _call(function: Callable[..., Any], /, *, _model: str | None = None, **kwargs: Any) -> Any:
     """Run one SDK call, turning its errors into a ``ClaudeError`` with a plain, redacted message."""
     import anthropic
 
     try:
         return function(**kwargs)
     except anthropic.AnthropicError as exc:
-        raise ClaudeError(explain(exc)) from None
+        raise ClaudeError(explain(exc, model=_model or kwargs.get("model"))) from None
+    except ClaudeError:
+        raise
+    except Exception as exc:  # e.g. the HTTP layer's InvalidURL for a malformed base URL
+        raise ClaudeError(_unexpected(exc)) from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -182,7 +224,18 @@ class Estimate:
         searches = f" + up to {self.max_searches} web searches" if self.max_searches else ""
         how = "counted" if self.counted else "estimated from its length"
         return (f"estimated at most {format_usd(self.usd)} for the first request ({self.input_tokens:,} input tokens "
-                f"{how} + up to {self.max_output_tokens:,} output tokens{searches} on {self.model})")
+                f"{how} + up to {self.max_output_tokens:,} output tokens{searches} on {self.model}, "
+                f"{_as_of(self.model)})")
+
+
+def _as_of(model: str) -> str:
+    """'prices as of DATE' for ``model``, from the price table (empty for a model it does not price)."""
+    from techpm.tables import get_api_price
+
+    try:
+        return f"prices as of {get_api_price(model).as_of}"
+    except ValueError:
+        return "prices not tabled"
 
 
 def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
@@ -203,10 +256,11 @@ def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
 
 
 def planning_estimate(question: str = "Design a RAG system for a law firm's contracts", model: str | None = None,
-                      *, web_search: bool = True) -> Estimate:
+                      *, web_search: bool = True, thinking_budget_tokens: int | None = None) -> Estimate:
     """The worst case of one answer's first request, without calling the API (no key needed): the
     prompt's tokens estimated from its length (``calc.text_tokens_estimate``, characters / 4), plus
-    ``ANSWER_MAX_TOKENS`` of output and every allowed search. ``generate`` counts exactly instead."""
+    ``ANSWER_MAX_TOKENS`` of output (plus any thinking budget) and every allowed search (``SETTINGS.max_searches``).
+    ``generate`` counts exactly instead."""
     import json
 
     from techpm.calc import text_tokens_estimate
@@ -216,14 +270,142 @@ def planning_estimate(question: str = "Design a RAG system for a law firm's cont
     system, messages, tools = answer_request(question, model, web_search=web_search)
     counted = [t for t in tools if not str(t.get("type", "")).startswith("web_search")]
     input_tokens = text_tokens_estimate(json.dumps(system) + json.dumps(messages) + json.dumps(counted))
-    searches = WEB_SEARCH_MAX_USES if web_search else 0
-    usd = request_cost_usd(model, Usage(input_tokens=input_tokens, output_tokens=ANSWER_MAX_TOKENS,
+    searches = SETTINGS.max_searches if web_search else 0
+    max_tokens = answer_max_tokens(thinking_budget_tokens)
+    usd = request_cost_usd(model, Usage(input_tokens=input_tokens, output_tokens=max_tokens,
                                         web_search_requests=searches))
-    return Estimate(model, input_tokens, ANSWER_MAX_TOKENS, searches, usd, counted=False)
+    return Estimate(model, input_tokens, max_tokens, searches, usd, counted=False)
+
+
+def answer_max_tokens(thinking_budget_tokens: int | None = None) -> int:
+    """``max_tokens`` of one answer's request: the answer's room plus the thinking budget (thinking
+    tokens count toward ``max_tokens`` and are billed as output)."""
+    return ANSWER_MAX_TOKENS + (thinking_budget_tokens or 0)
+
+
+def answer_options(thinking_budget_tokens: int | None = None, effort: str | None = None) -> dict[str, Any]:
+    """The request's ``thinking`` and ``output_config`` parameters for the settings (empty when both are off)."""
+    extra: dict[str, Any] = {}
+    if thinking_budget_tokens:
+        extra["thinking"] = {"type": "enabled", "budget_tokens": int(thinking_budget_tokens)}
+    if effort:
+        extra["output_config"] = {"effort": effort}
+    return extra
+
+
+#: The extended-thinking budget the course offers for deep answers (``configure(thinking_budget_tokens=...)``):
+#: twice the answer's own room. Thinking tokens are billed as output and count toward ``max_tokens``
+#: (https://platform.claude.com/docs/en/build-with-claude/extended-thinking).
+DEEP_THINKING_BUDGET_TOKENS = 16_000
+
+
+def answer_worst_case_usd(model: str, question: str = "Design a RAG system for a law firm's contracts", *,
+                          thinking_budget_tokens: int | None = None, rounds: int | None = None,
+                          max_searches: int | None = None) -> float:
+    """The most one whole answer can cost without a cap: every round (``MAX_TOOL_ROUNDS`` + 1) writes
+    its full ``max_tokens`` and re-sends everything before it, and every allowed search runs.
+
+        sum over rounds k = 0..R-1 of price(input_0 + k * max_tokens in, max_tokens out) + searches * fee
+
+    ``input_0`` is the prompt estimated from its length (``planning_estimate``); each round is priced
+    on its own, so a round whose prompt passes a long-context threshold pays that tier."""
+    from techpm.config import SETTINGS
+
+    rounds = MAX_TOOL_ROUNDS + 1 if rounds is None else rounds
+    searches = SETTINGS.max_searches if max_searches is None else max_searches
+    first = planning_estimate(question, model)
+    max_tokens = answer_max_tokens(thinking_budget_tokens)
+    tokens_usd = sum(request_cost_usd(model, Usage(input_tokens=first.input_tokens + k * max_tokens,
+                                                   output_tokens=max_tokens)) for k in range(rounds))
+    return tokens_usd + searches * WEB_SEARCH_USD_PER_SEARCH
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """What the worked example can cost at most on one model: its first request, the whole answer, and
+    the whole answer with extended thinking (``DEEP_THINKING_BUDGET_TOKENS``), against the default cap."""
+
+    model: str
+    first_request_usd: float
+    answer_usd: float
+    answer_with_thinking_usd: float
+    cap_usd: float
+
+    @property
+    def fits_cap(self) -> bool:
+        return self.answer_usd <= self.cap_usd
+
+    @property
+    def thinking_fits_cap(self) -> bool:
+        return self.answer_with_thinking_usd <= self.cap_usd
+
+
+CURRENT_TIERS = ("claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5")
+
+
+def model_costs(models: Iterable[str] | None = None, question: str = "Design a RAG system for a law firm's contracts",
+                *, thinking_budget_tokens: int = DEEP_THINKING_BUDGET_TOKENS) -> list[ModelCost]:
+    """The worked example's worst cases on each model (the current Haiku, Sonnet and Opus by default),
+    measured from the price table; no API call, no key."""
+    from techpm.config import DEFAULT_MAX_COST_USD
+
+    out = []
+    for model in models or CURRENT_TIERS:
+        out.append(ModelCost(model, planning_estimate(question, model).usd, answer_worst_case_usd(model, question),
+                             answer_worst_case_usd(model, question, thinking_budget_tokens=thinking_budget_tokens),
+                             DEFAULT_MAX_COST_USD))
+    return out
+
+
+def default_model_choice(costs: list[ModelCost]) -> str:
+    """The cheapest model whose whole-answer worst case fits under the default cap (else the cheapest)."""
+    fitting = [c for c in costs if c.fits_cap] or costs
+    return min(fitting, key=lambda c: c.answer_usd).model
+
+
+def thinking_on_by_default(costs: list[ModelCost], model: str) -> bool:
+    """Extended thinking is on by default only if it keeps ``model``'s whole-answer worst case under the cap."""
+    return next(c for c in costs if c.model == model).thinking_fits_cap
+
+
+def model_costs_markdown(costs: list[ModelCost]) -> str:
+    """``model_costs`` as a Markdown table, why the default is what it is, and the prices' date."""
+    from techpm.config import DEFAULT_CLAUDE_MODEL
+    from techpm.lifecycle import prices_as_of
+
+    cap = format_usd(costs[0].cap_usd)
+    lines = ["| model | first request, at most | whole answer, at most | with extended thinking | "
+             f"whole answer under the {cap} cap? |", "|---|---:|---:|---:|---|"]
+    for c in costs:
+        lines.append(f"| {c.model} | {format_usd(c.first_request_usd)} | {format_usd(c.answer_usd)} | "
+                     f"{format_usd(c.answer_with_thinking_usd)} | {'yes' if c.fits_cap else 'no'} "
+                     f"({'yes' if c.thinking_fits_cap else 'no'} with thinking) |")
+    best = default_model_choice(costs)
+    chosen = next(c for c in costs if c.model == best)
+    others = [c for c in costs if c.model != best]
+    why = (f"**Why the default is {best}.** It is the cheapest model whose whole answer fits under the default "
+           f"cap of {cap} even in the worst case ({format_usd(chosen.answer_usd)})")
+    if others:
+        why += "; " + ", ".join(f"{c.model} could cost {c.answer_usd / chosen.answer_usd:.0f}x as much"
+                                for c in others)
+        why += ", so the cap would stop them before a long answer is finished"
+    thinking = thinking_on_by_default(costs, best)
+    why += (f". Extended thinking ({DEEP_THINKING_BUDGET_TOKENS:,} tokens a round) is "
+            + ("on" if thinking else "off") + " by default: it raises that worst case to "
+            f"{format_usd(chosen.answer_with_thinking_usd)}, " + ("within" if thinking else "above")
+            + " the cap. Turn it on for a deep answer with techpm.configure(thinking_budget_tokens=...).")
+    if best != DEFAULT_CLAUDE_MODEL:
+        why += f" (The course's configured default is {DEFAULT_CLAUDE_MODEL}: the table has changed; update it.)"
+    return "\n".join(lines) + "\n\n" + why + "\n\n*" + prices_as_of(*(c.model for c in costs)) + "*\n"
 
 
 def check_budget(est: Estimate, max_cost_usd: float | None) -> None:
-    if max_cost_usd is not None and est.usd > max_cost_usd:
+    """Refuse (``CostLimitError``) an estimate above the cap; the cap itself is checked first, so NaN,
+    infinity or a negative number can never turn the check off."""
+    from techpm.config import check_cap
+
+    max_cost_usd = check_cap(max_cost_usd)
+    if max_cost_usd is not None and not est.usd <= max_cost_usd:
         raise CostLimitError(
             f"Refused before sending: the call is {est.describe()}, above max_cost_usd={format_usd(max_cost_usd)}. "
             "Raise the cap (max_cost_usd=... or techpm.configure(max_cost_usd=...)), choose a cheaper "
@@ -332,6 +514,29 @@ class Conversation:
     transcript: Transcript = field(default_factory=Transcript)
     stop_reason: str | None = None
     content: list[Any] = field(default_factory=list, repr=False)  # the last response's blocks
+    searches: int = 0  # web searches run so far, all rounds together
+    cache_savings_usd: float = 0.0  # what cache reads saved against the full input price
+    web_search_offered: bool = False
+
+    def add_usage(self, usage: Usage, *, batch: bool = False) -> None:
+        """Count and price one response's usage (and what its cache reads saved)."""
+        self.requests += 1
+        self.usage = self.usage + usage
+        self.searches += usage.web_search_requests
+        self.cost_usd += request_cost_usd(self.model, usage, batch=batch)
+        self.cache_savings_usd += cache_savings_usd(self.model, usage, batch=batch)
+
+
+def cache_savings_usd(model: str, usage: Usage, *, batch: bool = False) -> float:
+    """What ``usage``'s cache reads saved: the same tokens at the input price minus at the cache-read price."""
+    if not usage.cache_read_input_tokens:
+        return 0.0
+    full = request_cost_usd(model, Usage(input_tokens=usage.input_tokens + usage.cache_read_input_tokens,
+                                         cache_creation_input_tokens=usage.cache_creation_input_tokens), batch=batch)
+    cached = request_cost_usd(model, Usage(input_tokens=usage.input_tokens,
+                                           cache_creation_input_tokens=usage.cache_creation_input_tokens,
+                                           cache_read_input_tokens=usage.cache_read_input_tokens), batch=batch)
+    return max(0.0, full - cached)
 
 
 def _send(cl: Any, kwargs: dict[str, Any], conv: Conversation, stream: bool,
@@ -358,48 +563,70 @@ def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
              tools: list[dict[str, Any]] | None = None, run_tool: Callable[[str, Any], tuple[str, bool]] | None = None,
              max_rounds: int | None = None, stream: bool = False, max_cost_usd: float | None = None,
              on_progress: Callable[[], None] | None = None, extra: dict[str, Any] | None = None,
-             conv: Conversation | None = None) -> Conversation:
+             conv: Conversation | None = None, max_searches: int | None = None,
+             cache_conversation: bool = False) -> Conversation:
     """Talk to the API until Claude ends its turn: run client tools (``run_tool``) for ``tool_use``
     stops, continue ``pause_turn`` stops (long server-side searches), at most ``max_rounds`` rounds.
-    A web search tool the API refuses is replaced by the next version, then dropped (noted)."""
+    A web search tool the API refuses is replaced by the next version, then dropped (noted). Searches
+    are bounded across all rounds (``max_searches``: each round's ``max_uses`` is what is left), and
+    before each further round its worst case (prompt, ``max_tokens``, the searches left) must fit under
+    ``max_cost_usd``. ``cache_conversation`` sets the request's top-level ``cache_control``, which caches
+    the conversation up to its last block, so each round reads the previous ones from the cache."""
     import anthropic
 
+    from techpm.config import check_cap
+
+    max_cost_usd = check_cap(max_cost_usd)
     conv = conv or Conversation(model=model)
     max_rounds = MAX_TOOL_ROUNDS if max_rounds is None else max_rounds
     tools = list(tools or [])
     messages = list(messages)
+    conv.web_search_offered = conv.web_search_offered or any(_is_search(t) for t in tools)
     for round_number in range(max_rounds + 1):
+        left = None if max_searches is None else max(0, max_searches - conv.searches)
+        if left is not None:
+            # all searches spent: stop offering the tool, unless a search Claude started beside a calculator
+            # call is still pending (the API runs it with this request, and it needs the tool defined)
+            keep = max(left, 1 if _pending_search(messages) else 0)
+            tools = [({**t, "max_uses": keep} if _is_search(t) else t) for t in tools if not (_is_search(t) and keep == 0)]
         kwargs: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages, **(extra or {})}
         if system:
             kwargs["system"] = system
+        if cache_conversation:
+            kwargs["cache_control"] = {"type": "ephemeral"}
         if tools:
             kwargs["tools"] = tools
             if round_number == max_rounds:  # last round: answer with what you have
                 kwargs["tool_choice"] = {"type": "none"}
+        elif "tool_choice" in kwargs and kwargs["tool_choice"].get("type") != "none":
+            kwargs.pop("tool_choice")
         while True:
             try:
                 message = _send(cl, kwargs, conv, stream, on_progress)
                 break
             except anthropic.AnthropicError as exc:
-                search = next((t for t in tools if str(t.get("type", "")).startswith("web_search")), None)
+                search = next((t for t in tools if _is_search(t)), None)
                 if search is None or conv.requests or not _is_tool_refusal(exc):
-                    raise ClaudeError(explain(exc)) from None
+                    raise ClaudeError(explain(exc, model=model)) from None
                 versions = list(WEB_SEARCH_TOOL_TYPES)
                 later = versions[versions.index(search["type"]) + 1:] if search["type"] in versions else []
                 tools = [t for t in tools if t is not search]
                 if later:
                     tools.insert(0, {**search, "type": later[0]})
                 else:
+                    conv.web_search_offered = False
                     conv.notes.append("web search is not available to this key, so the answer is without "
                                       "fresh research")
                 kwargs["tools"] = tools
                 if not tools:
                     kwargs.pop("tools")
                     kwargs.pop("tool_choice", None)
-        conv.requests += 1
+            except ClaudeError:
+                raise
+            except Exception as exc:  # the HTTP layer's own errors (e.g. InvalidURL): one sentence
+                raise ClaudeError(_unexpected(exc)) from None
         usage = usage_of(message.usage)
-        conv.usage = conv.usage + usage
-        conv.cost_usd += request_cost_usd(model, usage)
+        conv.add_usage(usage)
         conv.stop_reason = message.stop_reason
         conv.content = list(message.content)
         if message.stop_reason == "pause_turn":
@@ -416,61 +643,119 @@ def converse(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]]
                         {"role": "user", "content": results}]
         else:
             return conv
+        if round_number == max_rounds:
+            break
         if max_cost_usd is not None:
-            # the next request re-sends this one's prompt and reply; its worst case must fit under the cap
+            # the next request re-sends this one's prompt and reply (at most all of it at the input price)
+            # and may run every search still allowed
             prompt = usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens
+            searches_left = 0
+            if any(_is_search(t) for t in tools):
+                searches_left = (max(0, max_searches - conv.searches) if max_searches is not None
+                                 else sum(int(t.get("max_uses") or 0) for t in tools if _is_search(t)))
             worst_next = request_cost_usd(model, Usage(input_tokens=prompt + usage.output_tokens,
-                                                       output_tokens=max_tokens))
+                                                       output_tokens=max_tokens, web_search_requests=searches_left))
             if conv.cost_usd + worst_next > max_cost_usd:
                 conv.notes.append(f"stopped after {format_usd(conv.cost_usd)}: another round could cost up to "
                                   f"{format_usd(worst_next)} more, past max_cost_usd={format_usd(max_cost_usd)}, "
                                   "so Claude did not finish")
                 return conv
+    if conv.stop_reason == "pause_turn":
+        conv.notes.append("Claude paused its turn (pause_turn) after the last allowed round, so the answer "
+                          "may be incomplete")
     return conv
+
+
+def _pending_search(messages: list[dict[str, Any]]) -> bool:
+    """Does the last assistant turn hold a server-side search without its result (run with the next request)?"""
+    turns = [m for m in messages if m.get("role") == "assistant"]
+    if not turns or isinstance(turns[-1].get("content"), str):
+        return False
+    blocks = list(turns[-1].get("content") or [])
+    kind = lambda b, name: b.get(name) if isinstance(b, dict) else getattr(b, name, None)  # noqa: E731
+    done = {kind(b, "tool_use_id") for b in blocks if kind(b, "type") == "web_search_tool_result"}
+    return any(kind(b, "type") == "server_tool_use" and kind(b, "id") not in done for b in blocks)
+
+
+def _is_search(tool: dict[str, Any]) -> bool:
+    return str(tool.get("type", "")).startswith("web_search")
+
+
+def research_shortfall(searches: int, citations: int, min_searches: int) -> str | None:
+    """What the answer's research lacks against the method (at least ``min_searches`` searches, inline
+    citations), in a few words, or None."""
+    lacks = []
+    if searches < min_searches:
+        lacks.append(f"{searches} web search{'es' if searches != 1 else ''}, fewer than the {min_searches} "
+                     "the method asks for")
+    if citations == 0:
+        lacks.append("no citations")
+    return "under-researched: " + " and ".join(lacks) if lacks else None
 
 
 # --------------------------------------------------------------------------------------------------
 # The six-section answer
 # --------------------------------------------------------------------------------------------------
 
-def answer_request(question: str, model: str, *, web_search: bool = True,
-                   calculators: bool = True) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]]]:
-    """(system, messages, tools) for one question."""
+def answer_request(question: str, model: str, *, web_search: bool = True, calculators: bool = True,
+                   max_searches: int | None = None) -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]]]:
+    """(system, messages, tools) for one question (web search allows ``max_searches``, default the setting)."""
+    from techpm.config import SETTINGS
     from techpm.generator import prompts
     from techpm.generator import tools as calc_tools
 
     tools: list[dict[str, Any]] = []
     if web_search:
-        tools.append(web_search_tool())
+        tools.append(web_search_tool(max_uses=SETTINGS.max_searches if max_searches is None else max_searches))
     if calculators:
         tools.extend(calc_tools.tool_definitions())
     return prompts.system_blocks(), [prompts.user_message(question)], tools
 
 
-def answer_from(question: str, conv: Conversation, *, estimate_usd: float | None = None) -> Answer:
-    notice = None
-    if conv.notes:
-        notice = "Note: " + "; ".join(conv.notes) + "."
+def answer_from(question: str, conv: Conversation, *, estimate_usd: float | None = None,
+                min_searches: int | None = None) -> Answer:
+    """The ``Answer`` for a finished conversation: its notice gathers what the reader must know (notes,
+    a research shortfall when web search was offered, a length limit, a ``pause_turn``)."""
+    from techpm.config import SETTINGS
+    from techpm.generator.cache import safe_markdown
+
+    min_searches = SETTINGS.min_searches if min_searches is None else min_searches
+    notes = list(conv.notes)
+    research = None
+    if conv.web_search_offered:
+        research = research_shortfall(conv.searches, len(conv.transcript.citations), min_searches)
+        if research:
+            notes.append(f"the answer is {research}: check its claims before relying on them")
+    if conv.stop_reason == "pause_turn" and not any("pause_turn" in n for n in notes):
+        notes.append("Claude paused its turn (pause_turn) and did not resume, so the answer may be incomplete")
+    notice = "Note: " + "; ".join(notes) + "." if notes else None
     if conv.stop_reason == "max_tokens":
         notice = (notice + " " if notice else "") + "The answer hit its length limit (max_tokens) and may end early."
-    return Answer(question=question, sections=split_sections(conv.transcript.text), backend="claude",
+    return Answer(question=question, sections=split_sections(safe_markdown(conv.transcript.text)), backend="claude",
                   model=conv.model, citations=list(conv.transcript.citations), usage=conv.usage,
                   cost_usd=conv.cost_usd, notice=notice, tools_used=list(conv.tools_used),
-                  estimated_cost_usd=estimate_usd)
+                  estimated_cost_usd=estimate_usd, cache_savings_usd=conv.cache_savings_usd, research=research)
 
 
 def generate(question: str, *, model: str, max_cost_usd: float | None, display: LiveDisplay | None = None,
-             web_search: bool = True) -> Answer:
+             web_search: bool = True, max_searches: int | None = None, thinking_budget_tokens: int | None = None,
+             effort: str | None = None) -> Answer:
     """The six-section answer from Claude, shown on ``display`` as it is written. Raises ``ClaudeError``
     (``CostLimitError`` before any paid request when the estimate is above ``max_cost_usd``).
 
     The response is always streamed over HTTP, shown or not: a long answer then never meets the
     SDK's limit on long non-streaming requests."""
+    from techpm.config import SETTINGS
     from techpm.generator import tools as calc_tools
 
+    max_searches = SETTINGS.max_searches if max_searches is None else max_searches
+    thinking = SETTINGS.thinking_budget_tokens if thinking_budget_tokens is None else thinking_budget_tokens
+    effort = SETTINGS.effort if effort is None else effort
+    max_tokens = answer_max_tokens(thinking)
     cl = client()
-    system, messages, tools = answer_request(question, model, web_search=web_search)
-    est = estimate(cl, model=model, system=system, messages=messages, tools=tools, max_tokens=ANSWER_MAX_TOKENS)
+    system, messages, tools = answer_request(question, model, web_search=web_search and max_searches > 0,
+                                             max_searches=max_searches)
+    est = estimate(cl, model=model, system=system, messages=messages, tools=tools, max_tokens=max_tokens)
     check_budget(est, max_cost_usd)
     header = Answer(question, [], "claude", model).header() + f"\n*Cost {est.describe()}.*\n\n"
     if display is not None:
@@ -488,9 +773,10 @@ def generate(question: str, *, model: str, max_cost_usd: float | None, display: 
             display.update(header + conv.transcript.text)
 
     registry = calc_tools.calculator_tools()
-    converse(cl, model=model, system=system, messages=messages, max_tokens=ANSWER_MAX_TOKENS, tools=tools,
+    converse(cl, model=model, system=system, messages=messages, max_tokens=max_tokens, tools=tools,
              run_tool=lambda name, args: calc_tools.run_tool(name, args, registry), stream=True,
-             max_cost_usd=max_cost_usd, on_progress=on_progress, conv=conv)
+             max_cost_usd=max_cost_usd, on_progress=on_progress, conv=conv, max_searches=max_searches,
+             cache_conversation=True, extra=answer_options(thinking, effort) or None)
     if display is not None:
         display.update(header + conv.transcript.text)  # the last words, which the throttle held back
     return answer_from(question, conv, estimate_usd=est.usd)
@@ -525,10 +811,9 @@ def ask(messages: str | Iterable[dict[str, Any]], *, system: str | list[dict[str
     ``max_cost_usd`` (default: the session's ``techpm.config.SETTINGS.max_cost_usd``)."""
     from techpm.config import SETTINGS
     from techpm.generator import tools as calc_tools
-    from techpm.tables import get_api_price
+    from techpm.lifecycle import check_callable
 
-    model = model or SETTINGS.claude_model
-    get_api_price(model)  # an unknown model fails here, with a suggestion
+    model = check_callable(model or SETTINGS.claude_model)  # a retired or unknown model: one sentence
     if isinstance(messages, str):
         messages = [{"role": "user", "content": messages}]
     messages = list(messages)
@@ -538,8 +823,11 @@ def ask(messages: str | Iterable[dict[str, Any]], *, system: str | list[dict[str
     est = estimate(cl, model=model, system=system, messages=messages, tools=tools or [], max_tokens=max_tokens)
     check_budget(est, SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd)
     registry = calc_tools.calculator_tools()
+    searches = [t for t in tools or [] if _is_search(t)]
     conv = converse(cl, model=model, system=system, messages=messages, max_tokens=max_tokens, tools=tools,
-                    run_tool=lambda name, args: calc_tools.run_tool(name, args, registry))
+                    run_tool=lambda name, args: calc_tools.run_tool(name, args, registry),
+                    max_cost_usd=SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd,
+                    max_searches=sum(int(t.get("max_uses") or 0) for t in searches) if searches else None)
     return AskResult(text=conv.transcript.text, citations=conv.transcript.citations, usage=conv.usage,
                      cost_usd=conv.cost_usd, model=model, stop_reason=conv.stop_reason,
                      tools_used=conv.tools_used, document_citations=conv.transcript.document_citations,
@@ -572,7 +860,7 @@ def judge(text: str, rubric_points: Iterable[Any], *, model: str | None = None,
     plain strings. The output's shape is enforced by a tool whose input schema Claude must fill
     (``tool_choice`` forces it). Raises ``ClaudeError`` as ``ask`` does."""
     from techpm.config import SETTINGS
-    from techpm.tables import get_api_price
+    from techpm.lifecycle import check_callable
 
     if not isinstance(text, str) or not text.strip():
         raise TechpmError("text must be the answer to grade, a non-empty string.")
@@ -580,8 +868,7 @@ def judge(text: str, rubric_points: Iterable[Any], *, model: str | None = None,
     if not points:
         raise TechpmError("rubric_points must hold at least one point.")
     ids = [p["id"] for p in points]
-    model = model or SETTINGS.claude_model
-    get_api_price(model)
+    model = check_callable(model or SETTINGS.claude_model)
     tool = {
         "name": JUDGE_TOOL,
         "description": "Record the grade of every rubric point.",
@@ -602,7 +889,8 @@ def judge(text: str, rubric_points: Iterable[Any], *, model: str | None = None,
     est = estimate(cl, model=model, system=_JUDGE_SYSTEM, messages=messages, tools=[tool], max_tokens=2_000)
     check_budget(est, SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd)
     conv = converse(cl, model=model, system=_JUDGE_SYSTEM, messages=messages, max_tokens=2_000, tools=[tool],
-                    extra={"tool_choice": {"type": "tool", "name": JUDGE_TOOL}})
+                    extra={"tool_choice": {"type": "tool", "name": JUDGE_TOOL}},
+                    max_cost_usd=SETTINGS.max_cost_usd if max_cost_usd is None else max_cost_usd)
     call = next((b for b in conv.content if getattr(b, "type", "") == "tool_use" and b.name == JUDGE_TOOL), None)
     scores = (call.input or {}).get("scores") if call is not None else None
     if not isinstance(scores, list):

@@ -8,12 +8,14 @@ sections, each at its best chunk's rank), because the labels name sections. Metr
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from techpm import calc
+from techpm.calc.retrieval import CHARS_PER_TOKEN as _CHARS_PER_TOKEN
 from techpm.errors import TechpmError
 
 METRICS = ("recall@5", "recall@10", "MRR", "nDCG@10")
@@ -124,18 +126,58 @@ class SweepRow:
     recall: float
     context_tokens: float
     context_precision: float
+    budget_tokens: int = 0           # the fixed prompt budget of recall_at_budget (0: not computed)
+    recall_at_budget: float = float("nan")   # recall when as many chunks as fit the budget are sent
+    chunks_at_budget: int = 0
 
 
-def chunk_size_sweep(sizes: Sequence[int], strategy: str = "fixed", k: int = 5) -> list[SweepRow]:
+def chunk_size_sweep(sizes: Sequence[int], strategy: str = "fixed", k: int = 5,
+                     budget_tokens: int | None = None) -> list[SweepRow]:
     """At each chunk size (corpus re-chunked and BM25-indexed), over the labelled questions: recall@k of
     sections in the top k chunks, the tokens those chunks put in the prompt, and the share of those tokens
-    that come from relevant sections."""
+    that come from relevant sections.
+
+    With ``budget_tokens``, also the recall when the prompt gets a fixed budget instead of a fixed k: as
+    many top chunks as fit in it on average (small chunks: many of them; large: few). That is the
+    comparison a product faces, since the budget, not k, is what it pays for.
+    """
+    if budget_tokens is not None and budget_tokens <= 0:
+        raise TechpmError(f"budget_tokens must be positive, got {budget_tokens!r}.")
     rows = []
     for size in sizes:
-        curve = topk_curve(strategy, size, max(k, 20))
+        max_k = max(k, 20)
+        if budget_tokens:
+            max_k = max(max_k, min(400, math.ceil(budget_tokens / max(1.0, size / _CHARS_PER_TOKEN / 2))))
+        curve = topk_curve(strategy, size, max_k)
+        extra = {}
+        if budget_tokens:
+            fit = max([j + 1 for j, t in enumerate(curve.context_tokens) if t <= budget_tokens] or [1])
+            extra = {"budget_tokens": int(budget_tokens), "recall_at_budget": curve.recall[fit - 1],
+                     "chunks_at_budget": fit}
         rows.append(SweepRow(size, curve.n_chunks, curve.mean_chunk_tokens, curve.recall[k - 1],
-                             curve.context_tokens[k - 1], curve.relevant_tokens[k - 1] / max(curve.context_tokens[k - 1], 1)))
+                             curve.context_tokens[k - 1], curve.relevant_tokens[k - 1] / max(curve.context_tokens[k - 1], 1),
+                             **extra))
     return rows
+
+
+def metric_intervals(per_question: dict[str, dict[str, Sequence[float]]], n_boot: int = 2000, seed: int = 0,
+                     level: float = 0.95) -> dict[str, dict[str, tuple[float, float]]]:
+    """Bootstrap interval of each variant's mean on each metric, resampling questions (Efron & Tibshirani
+    1993): the error bars of the evaluation table."""
+    import numpy as np
+
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for name, metrics in per_question.items():
+        out[name] = {}
+        for metric, values in metrics.items():
+            v = np.asarray(values, dtype=float)
+            if v.ndim != 1 or len(v) < 2:
+                raise TechpmError(f"{name}/{metric}: need per-question scores (at least 2).")
+            rng = np.random.default_rng(seed)
+            means = v[rng.integers(0, len(v), (n_boot, len(v)))].mean(axis=1)
+            lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+            out[name][metric] = (float(lo), float(hi))
+    return out
 
 
 def hybrid_verdict(table: dict[str, dict[str, float]], hybrid: str = "hybrid", tol: float = 0.005,

@@ -39,6 +39,7 @@ class RagAnswer:
     question: str
     claims: tuple[Claim, ...]
     backend: str
+    notice: str | None = None  # why this is not the backend asked for (e.g. Claude failed and "auto" fell back)
 
     @property
     def text(self) -> str:
@@ -50,7 +51,8 @@ class RagAnswer:
         order = list(dict.fromkeys(c.chunk_id for c in self.claims))
         body = " ".join(f"{c.text} [{order.index(c.chunk_id) + 1}]" for c in self.claims)
         sources = "\n".join(f"[{i}] `{cid}`" for i, cid in enumerate(order, 1))
-        return f"**Q:** {self.question}\n\n{body or '(no answer found in the documents)'}\n\n{sources}"
+        note = f"> {self.notice}\n\n" if self.notice else ""
+        return f"{note}**Q:** {self.question}\n\n{body or '(no answer found in the documents)'}\n\n{sources}"
 
     def _repr_markdown_(self) -> str:
         return self.markdown
@@ -117,13 +119,24 @@ def claude_answer(question: str, chunks: Sequence[Chunk], model: str | None = No
 
 
 def answer(question: str, chunks: Sequence[Chunk], backend: str = "auto", model: str | None = None) -> RagAnswer:
-    """'extractive' (offline), 'claude', or 'auto': Claude when a key is found and not offline."""
+    """'extractive' (offline), 'claude', or 'auto': Claude when a key is found and not offline. With
+    'auto', a Claude call that fails (``ClaudeError``: a rejected key, no network, a retired model, the
+    cost cap) gives the extractive answer with a one-sentence ``notice``; 'claude' raises it."""
     if backend == "auto":
         from techpm.config import SETTINGS
         from techpm.keys import find_api_key
 
         online = not SETTINGS.offline and find_api_key().present
-        backend = "claude" if online else "extractive"
+        if not online:
+            return extractive_answer(question, chunks)
+        from techpm.generator.claude import ClaudeError
+
+        try:
+            return claude_answer(question, chunks, model)
+        except (ClaudeError, TechpmError) as exc:
+            fallback = extractive_answer(question, chunks)
+            return RagAnswer(fallback.question, fallback.claims, fallback.backend,
+                             notice=f"{exc} This is the offline extractive answer.")
     if backend == "extractive":
         return extractive_answer(question, chunks)
     if backend == "claude":

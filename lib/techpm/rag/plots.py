@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from techpm.plotting import finish as _finish
+
 
 def _figure(ncols: int = 1) -> tuple[Any, Any]:
     import matplotlib.pyplot as plt
@@ -27,22 +29,21 @@ def _log(ax: Any, axis: str, ticks: Sequence[float] | None = None) -> None:
     target.set_minor_formatter(NullFormatter())
 
 
-def _finish(fig: Any, show: bool) -> Any:
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    if show:
-        plt.show()
-        return None
-    return fig
-
-
 def chunk_sweep(rows: Sequence[Any], k: int, show: bool = True) -> Any:
-    """Recall and prompt tokens against chunk size (the measured trade-off)."""
+    """Recall and prompt tokens against chunk size (the measured trade-off).
+
+    Left: recall with the top ``k`` chunks and, when the rows carry it, with a fixed token budget (as many
+    chunks as fit). Right: the prompt tokens the top ``k`` cost.
+    """
     fig, (a, b) = _figure(2)
     sizes = [r.size_chars for r in rows]
-    a.plot(sizes, [r.recall for r in rows], marker="o")
-    a.set(ylim=(0, 1), xlabel="chunk size (characters)", ylabel=f"recall of sections, top {k} chunks")
+    a.plot(sizes, [r.recall for r in rows], marker="o", label=f"top {k} chunks")
+    budgeted = [r for r in rows if getattr(r, "budget_tokens", 0)]
+    if budgeted:
+        a.plot([r.size_chars for r in budgeted], [r.recall_at_budget for r in budgeted], marker="s",
+               label=f"{budgeted[0].budget_tokens:,}-token budget")
+        a.legend(fontsize=8, loc="lower left")
+    a.set(ylim=(0, 1), xlabel="chunk size (characters)", ylabel="recall of relevant sections")
     b.plot(sizes, [r.context_tokens for r in rows], marker="o", color="tab:orange")
     b.set(xlabel="chunk size (characters)", ylabel=f"prompt tokens for top {k}")
     for ax in (a, b):
@@ -51,16 +52,23 @@ def chunk_sweep(rows: Sequence[Any], k: int, show: bool = True) -> Any:
     return _finish(fig, show)
 
 
-def evaluation(table: dict[str, dict[str, float]], show: bool = True) -> Any:
-    """Grouped bars: every metric for every retrieval variant."""
+def evaluation(table: dict[str, dict[str, float]], show: bool = True,
+               intervals: dict[str, dict[str, tuple[float, float]]] | None = None) -> Any:
+    """Grouped bars: every metric for every retrieval variant, with error bars when ``intervals`` are given
+    (``rag.eval.metric_intervals``: each mean's bootstrap interval over the questions)."""
     fig, ax = _figure()
     names, metrics = list(table), list(next(iter(table.values())))
     width = 0.8 / len(names)
     for i, name in enumerate(names):
         xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(metrics))]
-        ax.bar(xs, [table[name][m] for m in metrics], width, label=name)
+        heights = [table[name][m] for m in metrics]
+        yerr = None
+        if intervals is not None:
+            yerr = [[h - intervals[name][m][0] for h, m in zip(heights, metrics, strict=True)],
+                    [intervals[name][m][1] - h for h, m in zip(heights, metrics, strict=True)]]
+        ax.bar(xs, heights, width, label=name, yerr=yerr, capsize=2 if yerr else 0)
     ax.set_xticks(range(len(metrics)), metrics)
-    ax.set(ylim=(0, 1), ylabel="mean over the question set")
+    ax.set(ylim=(0, 1), ylabel="mean over the question set" + (" (95% bootstrap bars)" if intervals else ""))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.14), ncol=len(names), fontsize=8, frameon=False)
     return _finish(fig, show)
 

@@ -1,10 +1,11 @@
 """Scale and cost: what 10 thousand, 1 million and 100 million documents need.
 
 Every row is computed from the course's calculators and from two things measured on this machine: how
-fast the vector engine scans vectors (exact search) and how long one HNSW query takes. HNSW's query time
-grows about with log n (Malkov & Yashunin 2016, https://arxiv.org/abs/1603.09320), so the measured time is
-extrapolated as t(n) = t(n0) * log(n) / log(n0): an optimistic estimate, since at 100 million vectors
-cache misses and network hops between shards add more than the log term.
+fast the vector engine scans vectors (exact search) and how long one HNSW query takes. The HNSW time is
+projected by ``calc.hnsw_query_seconds``: log n per shard, times the dimension ratio (a 1,024-d distance
+costs 8x a 128-d one), plus a datacenter round trip when the index is sharded. That is a floor: cache
+misses, the larger ``ef`` needed to keep recall, and the slowest shard add more; published billion-scale
+systems answer in milliseconds (see ``calc.hnsw_query_seconds``).
 """
 
 from __future__ import annotations
@@ -44,16 +45,20 @@ def architecture(index_bytes: float, exact_s: float, shards: int) -> str:
 
 def scale_table(n_docs: Sequence[int], chunks_per_doc: float, tokens_per_chunk: float, dim: int,
                 embed_model: str, scan_bytes_per_s: float, approx_s_measured: float, n_measured: int,
-                connectivity: int = 16, node_memory_bytes: float = NODE_MEMORY_BYTES) -> list[ScaleRow]:
-    """One row per corpus size: storage, one-time embedding cost, query latency, shards, architecture."""
+                connectivity: int = 16, node_memory_bytes: float = NODE_MEMORY_BYTES,
+                dim_measured: int | None = None) -> list[ScaleRow]:
+    """One row per corpus size: storage, one-time embedding cost, query latency, shards, architecture.
+
+    ``dim_measured``: the dimension of the vectors the HNSW time was measured on (default ``dim``).
+    """
     rows = []
     for n in n_docs:
         chunks = math.ceil(round(n * chunks_per_doc, 6))
         vec = calc.embedding_storage_bytes(chunks, dim)
         index = calc.hnsw_index_bytes(chunks, dim, connectivity)
         exact = calc.exact_search_seconds(chunks, dim, scan_bytes_per_s)
-        approx = approx_s_measured * math.log(max(chunks, 2)) / math.log(max(n_measured, 2))
         shards = calc.vector_shards_needed(index, node_memory_bytes)
+        approx = calc.hnsw_query_seconds(chunks, dim, approx_s_measured, n_measured, dim_measured or dim, shards)
         rows.append(ScaleRow(n, chunks, vec, index, calc.embedding_cost_usd(chunks * tokens_per_chunk, embed_model),
                              exact, approx, shards, architecture(index, exact, shards)))
     return rows

@@ -45,7 +45,8 @@ def _describe_serving(r: dict[str, Any]) -> str:
             f"(decode {e.decode_bound}-bound); a request takes {e.request_latency_s:,.1f} s. "
             f"<b>Cost</b> at ${e.usd_per_gpu_hour:.2f}/GPU-hour: ${e.usd_per_mtok_output:,.2f} per million "
             f"output tokens (${e.usd_per_request * 1e3:,.2f} per 1,000 requests) with the replica always busy. "
-            f"Roofline bounds: real engines reach only part of the datasheet rates. The figure: latency against "
+            f"Realistic estimate: {e.memory_efficiency:.0%} of the memory bandwidth, {e.compute_efficiency:.0%} of the "
+            f"FLOP/s, tensor-parallel all-reduces included (the roofline bound is faster). The figure: latency against "
             f"throughput as the batch grows (1, 2, 4, ...); the orange dot is your batch.")
 
 

@@ -9,12 +9,14 @@ Each is an ``Explorer``: controls -> ``compute`` (calculators only) -> one HTML 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from techpm import calc
 from techpm.widgets import Explorer, dropdown, slider
 
-__all__ = ["memory_explorer", "scaling_explorer", "fmt_count", "fmt_bytes", "PRECISIONS", "REFERENCE_GPUS"]
+__all__ = ["memory_explorer", "scaling_explorer", "fmt_count", "fmt_bytes", "PRECISIONS", "REFERENCE_GPUS",
+           "draw_kv_cache_growth"]
 
 # Bytes per stored number for the precisions a serving stack commonly uses.
 PRECISIONS: dict[str, float] = {"bf16 / fp16 (2 bytes)": 2, "fp8 / int8 (1 byte)": 1, "int4 (0.5 byte)": 0.5}
@@ -166,3 +168,23 @@ def scaling_explorer(compute_flops: float = 5.76e23, tokens_per_param: float = 2
     }
     return Explorer(controls, _scaling, _describe_scaling, _draw_scaling,
                     title="Scaling laws: spend a compute budget", figsize=(6.4, 3.6))
+
+
+def draw_kv_cache_growth(ax: Any, model_ids: Sequence[str], max_context_tokens: int = 131_072,
+                         bytes_per_value: float = 2) -> None:
+    """One conversation's KV cache (``calc.kv_cache_bytes``) against its length, one line per model, log-log.
+
+    Lines bend where sliding-window layers stop growing; the legend names each model's attention kind.
+    """
+    import numpy as np
+
+    contexts = np.unique(np.geomspace(64, max_context_tokens, 40).astype(int))
+    for model_id in model_ids:
+        c = calc.get_model(model_id)
+        ax.plot(contexts, [calc.kv_cache_bytes(c, int(n), 1, bytes_per_value) / 1e9 for n in contexts],
+                label=f"{c.name} ({calc.attention_kind(c)})")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set(xlabel="tokens in the conversation", ylabel="KV cache (GB)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)

@@ -41,6 +41,30 @@ def load_parameters(path: Path) -> dict[str, Any]:
     return params
 
 
+def check_types(params: dict[str, Any], defaults: dict[str, Any]) -> None:
+    """Each value has the type of the notebook's default (a number for a number, text for text, true or
+    false for a flag); a Claude model id must be one the course can call. ``TechpmError`` in one sentence."""
+    kinds = {bool: "true or false", int: "a number", float: "a number", str: "text"}
+    for name, value in params.items():
+        default = defaults.get(name)
+        if default is None:
+            continue
+        want = type(default)
+        ok = (isinstance(value, bool) if want is bool else
+              isinstance(value, (int, float)) and not isinstance(value, bool) if want in (int, float) else
+              isinstance(value, want))
+        if not ok:
+            raise TechpmError(f"cohort parameter {name} must be {kinds.get(want, want.__name__)} like its default "
+                              f"{default!r}, got {value!r}.")
+        if name.endswith("CLAUDE_MODEL") or name == "COMPARE_API_MODEL":
+            from techpm.lifecycle import check_callable
+
+            try:
+                check_callable(value)
+            except ValueError as exc:
+                raise TechpmError(f"cohort parameter {name}: {exc}") from None
+
+
 def make_cohort(root: Path, params: dict[str, Any], out: Path, *, folders=("notebooks",),
                 only: list[str] | None = None) -> list[Path]:
     """Execute each notebook (or those whose name starts with one of ``only``) with the parameters it
@@ -50,7 +74,14 @@ def make_cohort(root: Path, params: dict[str, Any], out: Path, *, folders=("note
     known = {name for folder in folders for p in (root / folder).glob("*.ipynb") for name in declared_parameters(p)}
     unknown = sorted(set(params) - known)
     if unknown:
-        raise TechpmError(f"no notebook has a parameter called {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], sorted(known), n=2, cutoff=0.6)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise TechpmError(f"no notebook has a parameter called {', '.join(unknown)}.{hint} Known: "
+                          f"{', '.join(sorted(known))}.")
+    check_types(params, {name: value for folder in folders for p in sorted((root / folder).glob("*.ipynb"))
+                         for name, value in declared_parameters(p).items()})
     written = []
     for folder in folders:
         for path in sorted((root / folder).glob("*.ipynb")):
@@ -59,7 +90,11 @@ def make_cohort(root: Path, params: dict[str, Any], out: Path, *, folders=("note
             own = {k: v for k, v in params.items() if k in declared_parameters(path)}
             target = out / folder / path.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            papermill.execute_notebook(str(path), str(target), parameters=own, kernel_name="python3",
-                                       cwd=str(path.parent), progress_bar=False)
+            try:
+                papermill.execute_notebook(str(path), str(target), parameters=own, kernel_name="python3",
+                                           cwd=str(path.parent), progress_bar=False)
+            except papermill.PapermillExecutionError as exc:  # the notebook's own one-sentence error
+                raise TechpmError(f"{path.name} stopped with the cohort's parameters: {exc.ename}: "
+                                  f"{str(exc.evalue).strip()}") from None
             written.append(target)
     return written
