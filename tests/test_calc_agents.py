@@ -100,7 +100,7 @@ def test_expected_cost_with_retries_and_cost_per_success():
     assert calc.agent_loop_cost_usd(SONNET, 5, 1_000, 300, 100, retries_per_step=2, step_success=0.5) == \
         pytest.approx(one * 1.75)
     assert calc.cost_per_successful_task_usd(0.3, 0.75) == pytest.approx(0.4)
-    with pytest.raises(TechpmError, match="no task succeeds"):
+    with pytest.raises(TechpmError, match="success_rate must be above 0"):
         calc.cost_per_successful_task_usd(0.3, 0.0)
 
 

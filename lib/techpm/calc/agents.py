@@ -56,12 +56,6 @@ __all__ = [
 # Reliability
 # --------------------------------------------------------------------------------------------------
 
-def _at_most(name: str, value: int, limit: int) -> int:
-    """``value`` if it is at most ``limit`` (the caller has checked it is a whole number)."""
-    if value > limit:
-        raise TechpmError(f"{name} must be at most {limit:,}, got {value!r}.")
-    return value
-
 
 def agent_step_success_probability(step_success: float, retries_per_step: int = 0) -> float:
     """Chance that one step succeeds within ``retries_per_step + 1`` independent attempts: ``1 - (1 - p)**(R + 1)``.
@@ -70,7 +64,7 @@ def agent_step_success_probability(step_success: float, retries_per_step: int = 
     0.99
     """
     probability("step_success", step_success)
-    _at_most("retries_per_step", non_negative_int("retries_per_step", retries_per_step), MAX_RETRIES)
+    non_negative_int("retries_per_step", retries_per_step, at_most=MAX_RETRIES)
     return 1.0 - (1.0 - float(step_success)) ** (retries_per_step + 1)
 
 
@@ -99,7 +93,7 @@ def retries_for_target_success(step_success: float, steps: int, target: float, m
     probability("step_success", step_success)
     positive_int("steps", steps)
     probability("target", target)
-    _at_most("max_retries", non_negative_int("max_retries", max_retries), MAX_RETRIES)
+    non_negative_int("max_retries", max_retries, at_most=MAX_RETRIES)
     for retries in range(max_retries + 1):
         # Round so that a target met to the 12th decimal counts as met (0.99 ** 1 vs 0.99).
         if round(agent_success_probability(step_success, steps, retries), 12) >= target:
@@ -118,7 +112,7 @@ def expected_attempts_per_step(step_success: float, retries_per_step: int = 0) -
     1.75
     """
     probability("step_success", step_success)
-    _at_most("retries_per_step", non_negative_int("retries_per_step", retries_per_step), MAX_RETRIES)
+    non_negative_int("retries_per_step", retries_per_step, at_most=MAX_RETRIES)
     q = 1.0 - float(step_success)
     return sum(q ** k for k in range(retries_per_step + 1))
 
@@ -128,7 +122,7 @@ def expected_attempts_per_step(step_success: float, retries_per_step: int = 0) -
 # --------------------------------------------------------------------------------------------------
 
 def _loop_args(steps: int, system_tokens: float, tokens_per_step: float) -> None:
-    _at_most("steps", positive_int("steps", steps), MAX_AGENT_STEPS)
+    positive_int("steps", steps, at_most=MAX_AGENT_STEPS)
     non_negative("system_tokens", system_tokens)
     non_negative("tokens_per_step", tokens_per_step)
 
@@ -233,9 +227,7 @@ def cost_per_successful_task_usd(cost_per_task_usd: float, success_rate: float) 
     0.1
     """
     non_negative("cost_per_task_usd", cost_per_task_usd)
-    probability("success_rate", success_rate)
-    if success_rate == 0:
-        raise TechpmError("success_rate is 0: no task succeeds, so there is no cost per successful task.")
+    probability("success_rate", success_rate, above_zero=True)  # at 0 no task succeeds: no cost per success
     return float(cost_per_task_usd) / float(success_rate)
 
 
