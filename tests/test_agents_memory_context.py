@@ -136,8 +136,8 @@ def test_checks_pass_right_answers_and_explain_wrong_ones(episodes):
     month = dict(model=MODEL, users=10, tasks_per_user_per_day=2, steps=6, system_tokens=2_000, tokens_per_step=400,
                  output_tokens_per_step=100)
     per_task = calc.agent_loop_cost(MODEL, 6, 2_000, 400, 100, caching=True).total_usd
-    assert check.monthly_cost(600 * per_task, **month).passed
-    assert "without caching" in check.monthly_cost(
+    assert check.agent_monthly_cost(600 * per_task, **month).passed
+    assert "without caching" in check.agent_monthly_cost(
         600 * calc.agent_loop_cost(MODEL, 6, 2_000, 400, 100).total_usd, **month).message
     lo = calc.wilson_interval(30, 40)[0]
     good = check.eval_interval_and_cost(lo, 2.0 / 30, successes=30, n=40, total_cost_usd=2.0)

@@ -70,7 +70,7 @@ def injected_chunk(answer: object, tool_result: str) -> CheckResult:
     return check_choice("Exercise 4 · find the injection", answer, expected, explanations)
 
 
-def monthly_cost(answer: object, *, model: str, users: int, tasks_per_user_per_day: float, steps: int,
+def agent_monthly_cost(answer: object, *, model: str, users: int, tasks_per_user_per_day: float, steps: int,
                  system_tokens: int, tokens_per_step: int, output_tokens_per_step: int, days: int = 30) -> CheckResult:
     """Exercise 5: a month of an agent feature, with prompt caching of the history."""
     tasks = users * tasks_per_user_per_day * days
