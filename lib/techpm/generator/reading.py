@@ -199,7 +199,6 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
         return None  # a version or date part
     if re.match(r"[a-z]", after) and not scale_word and not re.match(r"(?:x|ms|s|gb|tb|mb|k|fps|h)\b", low_after):
         return None  # glued to letters ("4o", "3rd"): a name
-    span_end = end
     unit, role = "", "count"
     scale = _SCALE.get(scale_word.lower(), 1.0) if scale_word else 1.0
     n = value * scale
@@ -478,10 +477,10 @@ _REGULATED = {
     "FedRAMP": r"fedramp|government agenc|federal agenc",
     "ITAR": r"\bitar\b|export[- ]controlled",
 }
-_USER_RE = re.compile(r"\b(?:(?:[a-z]+[- ])?(?:" + _word_list(tuple(p for p in _PEOPLE if " " not in p and
-                                                                     p not in ("people", "dau", "mau", "agents",
-                                                                               "accounts", "seats", "staff")))
-                      + r"))\b", re.I)
+_NAMED = tuple(p for p in _PEOPLE if " " not in p and p not in ("people", "dau", "mau", "agents", "accounts", "tutors",
+                                                                 "seats", "staff", "children", "kids"))
+_USER_RE = re.compile(r"\b(?:(?:[a-z]+[- ])?(?:" + _word_list(_NAMED + tuple(p[:-1] for p in _NAMED if p.endswith("s")))
+                      + r"|children|kids))\b", re.I)
 _USER_MODIFIERS = ("bank", "hospital", "support", "call-center", "call center", "enterprise", "retail", "k-12",
                    "school", "high-school", "medical", "legal", "sales", "field", "junior", "senior", "new",
                    "internal", "external", "end", "mobile", "android", "business", "small-business", "home",
@@ -496,11 +495,10 @@ def _named_users(low: str) -> tuple[str, ...]:
         words = m.group(0).split(" ") if " " in m.group(0) else [m.group(0)]
         phrase = m.group(0) if len(words) > 1 and words[0] in _USER_MODIFIERS else words[-1]
         phrase = phrase.replace("-", " ") if phrase.startswith("call-") else phrase
+        if not phrase.endswith(("s", "children")):
+            phrase += "s"  # "teacher oversight" names the teachers
         if phrase not in users and not any(phrase.endswith(u) or u.endswith(phrase) for u in users):
             users.append(phrase)
-    if re.search(r"\bcall[- ]?cent(?:er|re)\b|contact[- ]cent(?:er|re)", low) and re.search(r"\bagents?\b", low):
-        if "agents" not in users:
-            users.append("call-center agents")
     return tuple(users)
 
 

@@ -65,6 +65,8 @@ class Facet:
     api_notes: str = ""
     metrics: tuple[tuple[str, str, str], ...] = ()
     recommendation: str = ""
+    users_noun: str = ""   # who the end users are when the question names nobody ("callers")
+    item_noun: str = ""    # the unit of work when the question names none ("calls", "questions")
 
     def score(self, brief: Brief) -> float:
         """How strongly ``brief`` calls for this facet: matched cue weights plus the brief's boost."""

@@ -4,7 +4,7 @@ voice-to-voice latency budget split across the stages of a spoken turn."""
 from __future__ import annotations
 
 from techpm import calc
-from techpm.generator.facets._calc import GPU, OPEN_SMALL_MODEL, PEAK_TO_MEAN, self_hosted_replicas
+from techpm.generator.facets._calc import GPU, OPEN_SMALL_MODEL, PEAK_TO_MEAN, self_hosted_replicas, workload_cost
 from techpm.generator.facets.base import Ctx, Facet, Persona
 from techpm.generator.figures import duration, num, pct
 from techpm.generator.reading import say
@@ -18,6 +18,10 @@ FIRST_SENTENCE_TOKENS = 15    # the reply starts speaking after its first senten
 TURN_PROMPT_TOKENS = 2_000    # instructions + the conversation so far
 CALL_MINUTES = 4.0            # average length of a session when the question states none
 TURNS_PER_MINUTE = 4.0        # the caller speaks about four times a minute
+
+
+def _item(ctx: Ctx) -> str:
+    return ctx.values.get("item", "call")
 
 
 def _figures(ctx: Ctx) -> None:
@@ -46,7 +50,8 @@ def _figures(ctx: Ctx) -> None:
     conc_q = ctx.take("concurrent_sessions")
     minutes_q = ctx.take("media_minutes")
     minutes = minutes_q.value if minutes_q else ctx.assume("session length", CALL_MINUTES,
-                                                           f"{CALL_MINUTES:g} minutes per session", "a typical service call")
+                                                           f"{CALL_MINUTES:g} minutes per session",
+                                                           "a typical service session")
     if conc_q is not None:
         concurrency = conc_q.value
     else:
@@ -67,6 +72,11 @@ def _figures(ctx: Ctx) -> None:
                                 noun="turn", uses=(conc_q,))
     if plan is not None:
         ctx.values["voice_gpus"] = num(plan[2])
+    turns = minutes * TURNS_PER_MINUTE
+    workload_cost(ctx, "session_cost", _item(ctx), turns * TURN_PROMPT_TOKENS, turns * 60,
+                  ctx.scale.per_month, cached_prefix=turns * TURN_PROMPT_TOKENS * 0.8, uses=(conc_q,),
+                  basis=f"{turns:g} turns per {minutes:g}-minute session, {num(TURN_PROMPT_TOKENS)} tokens of "
+                        "prompt and 60 of reply per turn, most of the prompt a cached prefix")
     stt = getattr(calc, "speech_to_text_cost_usd", None)
     tts = getattr(calc, "text_to_speech_cost_usd", None)
     if stt and tts:
@@ -124,7 +134,7 @@ FACET = Facet(
          "first audio leaves after the first sentence, not the whole answer; a consistent voice and "
          "pronunciation lexicons for names, account terms and numbers read aloud."),
         ("Turn-taking and barge-in", "Voice activity detection runs on the incoming audio all the time; when "
-         "<<users>> start talking over <<product>>, synthesis stops within a frame and the unspoken rest of the "
+         "<<users>> start talking over <<product>>, synthesis stops within milliseconds and the unspoken rest of the "
          "reply is dropped from the conversation history, so the model knows what was actually said."),
     ),
     figures=_figures,
@@ -147,6 +157,8 @@ FACET = Facet(
     metrics=(("Voice-to-voice latency, p50 / p95", "<= <<voice_budget>>", "silence longer than that feels broken to <<users>>"),
              ("Word error rate on key terms (names, numbers)", "tracked per channel and accent", "misheard words drive wrong actions"),
              ("Barge-ins handled (synthesis stopped in time)", ">= 99%", "talking over <<users>> is rude")),
+    users_noun="callers",
+    item_noun="calls",
     recommendation="Stream every stage (recognition, the model, synthesis) and spend the voice budget where "
                    "the figures show it goes, with end-of-speech detection tuned on real recordings.",
 )

@@ -1,0 +1,138 @@
+"""Agents: a model that plans and acts through tools over several steps, in a sandbox, with approvals."""
+
+from __future__ import annotations
+
+from techpm import calc
+from techpm.generator.facets._calc import LARGE_MODEL, workload_cost
+from techpm.generator.facets.base import Ctx, Facet, Persona
+from techpm.generator.figures import num, pct, usd
+from techpm.generator.reading import say
+
+STEPS = 8
+SYSTEM_TOKENS = 3_000        # instructions + tool schemas
+OBSERVATION_TOKENS = 1_000   # one tool result
+TURN_OUTPUT_TOKENS = 300
+STEP_SUCCESS = 0.97          # chance one step (a model turn plus its tool call) goes right
+
+
+def _loop_tokens(steps: int) -> float:
+    fn = getattr(calc, "agent_loop_input_tokens", None)
+    if fn is not None:
+        try:
+            return float(fn(steps, SYSTEM_TOKENS, OBSERVATION_TOKENS + TURN_OUTPUT_TOKENS))
+        except (TypeError, ValueError):
+            pass
+    return steps * SYSTEM_TOKENS + (OBSERVATION_TOKENS + TURN_OUTPUT_TOKENS) * steps * (steps - 1) / 2
+
+
+def _success(steps: int, retries: int) -> float:
+    fn = getattr(calc, "agent_success_probability", None)
+    if fn is not None:
+        try:
+            return float(fn(STEP_SUCCESS, steps, retries_per_step=retries))
+        except (TypeError, ValueError):
+            pass
+    return calc.retry_success_probability(1 - STEP_SUCCESS, retries) ** steps
+
+
+def _figures(ctx: Ctx) -> None:
+    steps_q = ctx.take("agent_steps")
+    steps = int(max(1, min(steps_q.value, 10_000))) if steps_q else int(ctx.assume(
+        "steps", STEPS, f"{STEPS} steps per task", "a plan, a few tool calls and a check"))
+    total_in = _loop_tokens(steps)
+    ctx.add("loop_tokens", "Tokens one task reads", total_in,
+            f"{num(total_in)} input tokens over {steps} steps: every step re-reads the conversation so far",
+            f"{steps} x {num(SYSTEM_TOKENS)} + ({num(OBSERVATION_TOKENS)} + {TURN_OUTPUT_TOKENS}) x {steps} x {steps - 1} / 2",
+            "calc.agent_loop_input_tokens" if hasattr(calc, "agent_loop_input_tokens") else "arithmetic",
+            f"{num(SYSTEM_TOKENS)} tokens of instructions and tool schemas, {num(OBSERVATION_TOKENS)} per tool "
+            f"result, {TURN_OUTPUT_TOKENS} per model turn", uses=(steps_q,))
+    plain, one = _success(steps, 0), _success(steps, 1)
+    ctx.add("task_success", "Tasks that finish without a person", one,
+            f"{pct(plain)} of {steps}-step tasks with no retries, {pct(one)} with one retry per step",
+            f"(step success)^{steps}; with a retry, (1 - {1 - STEP_SUCCESS:.2f}^2)^{steps}",
+            "calc.agent_success_probability" if hasattr(calc, "agent_success_probability") else
+            "calc.retry_success_probability", f"{pct(STEP_SUCCESS)} per step, failures independent: errors "
+            "compound with length", uses=(steps_q,))
+    new = SYSTEM_TOKENS + (steps - 1) * (OBSERVATION_TOKENS + TURN_OUTPUT_TOKENS)
+    cached = calc.api_cost_usd(LARGE_MODEL, 0, steps * TURN_OUTPUT_TOKENS, cache_write_tokens=new,
+                               cache_read_tokens=max(0.0, total_in - new))
+    ctx.values["task_cost_cached"] = usd(cached)
+    ctx.values["steps"] = str(steps)
+    ctx.values["task_success"] = pct(one)
+    s = ctx.scale
+    workload_cost(ctx, "task_cost", ctx.values.get("item", "task"), total_in, steps * TURN_OUTPUT_TOKENS,
+                  s.per_month, uses=(s.users_from, s.per_day_from),
+                  basis=f"uncached; with prompt caching a task costs {usd(cached)}")
+    if ctx.notes.get("monthly_usd") and (budget := ctx.brief.first("budget_usd")):
+        ctx.take("budget_usd")
+        monthly = float(ctx.notes["monthly_usd"])
+        per_month = budget.value / {"USD/year": 12, "USD/day": 1 / 30, "USD/week": 7 / 30}.get(budget.unit, 1)
+        ctx.add("agent_budget", f"Against the stated {budget.text}", monthly / per_month,
+                f"{usd(monthly)} a month is {pct(monthly / per_month)} of {say(budget)} ({usd(per_month)} a month)",
+                "monthly model spend / budget", "calc.api_cost_usd", "model spend only", uses=(budget,))
+
+
+FACET = Facet(
+    name="agents",
+    title="Agents that act through tools",
+    cues=((r"\bagents?\b", 3), (r"agentic", 4), (r"tool[- ]use|tool calling|function calling|\btools\b", 2),
+          (r"autonomous", 3), (r"computer use|\bbrows(?:e|er|ing)\b", 2), (r"multi[- ]step", 2),
+          (r"take actions?|acts? on|book(?:s|ing)? |schedul|refund|cancel|transfer|reset password", 2),
+          (r"coding (?:agent|assistant)|fixes bugs|pull requests?|\bmcp\b|workflow automation", 3)),
+    boost=lambda b: 1.0 if b.first("agent_steps") else 0.0,
+    threshold=3.5,
+    concept_groups=(
+        ("tool", "function call"),
+        ("sandbox", "permission", "least privilege"),
+        ("approval", "human in the loop", "confirm"),
+        ("loop", "step", "plan"),
+    ),
+    domain_terms=("tool schema", "sandbox", "agent loop", "tool_result"),
+    scoping=(
+        "Which actions may <<product>> take on its own (read, write, pay, send), and which need a person to "
+        "approve before they happen?",
+        "What does a finished <<item>> look like, and can success be checked by a tool (a record updated, tests "
+        "passing) rather than by the model's word?",
+        "When <<product>> fails halfway, can every action be undone or retried safely?",
+    ),
+    personas=(Persona("developer", "The engineer who exposes tools to the agent",
+                      "writes integrations and reviews automation before it touches production",
+                      "expert in their systems; wary of non-deterministic automation",
+                      "agents that loop, call the wrong tool with confident arguments, or leave half-done changes",
+                      "typed tool schemas, dry runs, a trace of every step and a kill switch"),),
+    stages=("<<item>> --> [planner: model + instructions + tool schemas] --> tool call --> [permission gate + sandbox]",
+            "   ^--- observation (result or error) <-- [tools: lookups, actions, code] ; stop on goal checked, budget spent or approval needed"),
+    components=(
+        ("Start with a workflow", "Fixed steps (a chain, a router) where the path of a <<item>> is known; an "
+         "open-ended loop only where it truly varies [[effective_agents]]."),
+        ("Tools", "Each tool has a typed schema, a clear description and examples, and returns structured "
+         "results [[tool_use]]; a standard protocol lets other agents reuse them [[mcp]]. Side effects go "
+         "through a permission gate, least privilege by default."),
+        ("The loop", "Reason, act, observe, repeat [[react]]: each step re-reads the conversation, so the stable "
+         "prefix is cached [[prompt_caching]], and budgets on steps, tokens and time stop runaway loops."),
+    ),
+    figures=_figures,
+    deep_dive=("Reliability of a multi-step loop",
+               "The quality of <<product>> is a product of its steps: at the per-step success assumed here, "
+               "<<steps>>-step <<items>> finish on their own <<task_success>> of the time even with a retry, so "
+               "reliability comes from checks at each step, safe retries and a person for the rest, not from a "
+               "better prompt alone. Grade outcomes with a tool (is the record right, did the tests pass), in "
+               "the style of SWE-bench [[swe_bench]], and track steps and cost per <<item>> beside success. "
+               "Caching the growing conversation brings a <<item>> to <<task_cost_cached>>."),
+    risks=(("Unsafe actions", "an agent that can act can do harm: least-privilege tools, sandboxes, approvals "
+            "for irreversible steps and an audit log of every action [[owasp_llm]]."),
+           ("Prompt injection", "content <<product>> reads can carry instructions [[prompt_injection]]: keep it "
+            "out of the instruction channel and re-check permissions at every tool call.")),
+    api=("POST /v1/tasks               {goal, tools, budget: {max_steps, max_usd}, approval: \"on_write\"}",
+         "GET  /v1/tasks/{id}/events   (SSE: step, tool call, approval needed, done)",
+         "POST /v1/tasks/{id}/approve  {step_id, decision}"),
+    api_notes="A caller of <<product>> sets a step and spend cap per task, so a looping agent never "
+              "surprises anyone with its bill.",
+    metrics=(("<<item_title>> success rate, checked by tools", ">= 80% on the task suite", "the headline quality of <<product>>"),
+             ("Actions taken without a required approval", "0", "a hard line, audited"),
+             ("<<items_title>> needing a person to finish", "< 15%", "where <<product>> still falls short")),
+    users_noun="users",
+    item_noun="tasks",
+    recommendation="Ship a constrained workflow first, with approvals on every write, and widen autonomy one "
+                   "tool at a time as the measured success and undo rates allow.",
+)
