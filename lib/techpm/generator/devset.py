@@ -83,18 +83,33 @@ def fit(markdown: str, question: str, quantities: Sequence[str], concepts: Seque
     return report
 
 
+def _content(markdown: str) -> str:
+    """The six sections only: what comes before "## 1." (title, backend label, the offline notice every
+    offline answer must carry) is labelling, not content."""
+    body = body_of(markdown)
+    start = body.find("## 1.")
+    return body[start:] if start >= 0 else body
+
+
 def sentences(markdown: str) -> list[str]:
-    """The sentences of an answer's body, normalised (lower case, whitespace collapsed); lines of code
-    and table separators excluded; fragments of fewer than five words dropped."""
+    """The sentences of an answer's six sections, normalised (lower case, whitespace collapsed, links
+    reduced to their text); headings, code blocks and table separators excluded; a table row counts as one
+    sentence; fragments of fewer than five words dropped."""
     out = []
     in_code = False
-    for line in body_of(markdown).splitlines():
+    lines = _content(markdown).splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("|") and i + 1 < len(lines) and re.fullmatch(r"[|\-\s:]+", lines[i + 1]):
+            continue  # a table's header row
         if line.startswith("```"):
             in_code = not in_code
             continue
-        if in_code or re.fullmatch(r"[|\-\s:]*", line):
+        if in_code or line.startswith("#") or re.fullmatch(r"[|\-\s:]*", line):
             continue
-        for part in re.split(r"(?<=[.!?])\s+|\s\|\s", line):
+        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        line = re.sub(r"\b(et al|e\.g|i\.e|vs)\.", r"\1", line)
+        parts = [line] if line.lstrip().startswith("|") else re.split(r"(?<=[.!?])\s+", line)
+        for part in parts:
             text = " ".join(re.sub(r"[*_`|#>]", " ", part).split()).lower()
             if len(text.split()) >= 5:
                 out.append(text)

@@ -67,6 +67,7 @@ class OfflinePlan:
     brief: Brief
     facets: list[Facet]
     ctx: Ctx
+    supporting: frozenset[str] = frozenset()  # facets that joined to complete the answer without firing
 
     @property
     def figures(self) -> Figures:
@@ -97,7 +98,7 @@ _BUILD = re.compile(r"\b(?:design|build|create|launch|architect|propose|ship|sco
                     r"secure|test|set up|introduce|choose|pick)\s+(?:an?|the|our|your|their|a new|new)?\s*"
                     r"(?P<what>[\w'/&+-]+(?:\s+[\w'/&+-]+){0,5}?)"
                     r"(?=\s+(?:for|that|which|to|with|on|at|in|across|over|from|using|so|where|when|while|by|"
-                    r"of|and|or|without|under|within|serving|handling)\b|\s*[:,.;?!()]|$)", re.I)
+                    r"of|and|or|without|under|within|serving|handling|before|after|into|via|between)\b|\s*[:,.;?!()]|$)", re.I)
 
 
 _HEADS = ("agent", "assistant", "tutor", "chatbot", "bot", "copilot", "api", "apis", "platform", "system", "model",
@@ -105,10 +106,12 @@ _HEADS = ("agent", "assistant", "tutor", "chatbot", "bot", "copilot", "api", "ap
           "archive", "product", "codebase", "stack", "cluster", "fleet", "classifier", "translator", "checker",
           "generator", "summarizer", "recommender", "workflow", "dashboard", "marketplace", "filter", "layer",
           "gateway", "extractor", "reader", "scanner", "moderation", "coach", "companion", "concierge", "helpdesk")
-_HEAD_RE = re.compile(r"\b(?:an?|the|our|your|their|its|new)\s+((?:[\w'/&+-]+\s+){0,4}?(?:" + "|".join(_HEADS)
+_STOP = r"(?:an?|the|our|your|their|its|in|of|for|to|with|on|at|and|or|over|from|by|wants?|needs?|is|are|has|have|between)"
+_HEAD_RE = re.compile(r"\b(?:an?|the|our|your|their|its|new)\s+((?:(?!" + _STOP + r"\b)[\w'/&+-]+\s+){0,4}?(?:"
+                      + "|".join(_HEADS)
                       + r"))\b", re.I)
-_FOR_RE = re.compile(r"^\s*(?:for|over|across)\s+(?:an?\s+|the\s+|our\s+|their\s+)?([\w'&-]+(?:\s+[\w'&-]+){0,3}?)"
-                     r"(?=\s*[:,.;?!()]|\s+(?:with|that|which|and|at|in|under|using|so|where|while|to)\b|$)", re.I)
+_FOR_RE = re.compile(r"^\s*(?:for|over|across)\s+(?:an?\s+|the\s+|our\s+|their\s+)?([\w',&-]+(?:\s+[\w'&-]+){0,3}?)"
+                     r"(?=\s*[:,.;?!()]|\s+(?:with|that|which|and|at|in|under|using|so|where|while|to|for)\b|$)", re.I)
 
 
 def _clean(phrase: str) -> str:
@@ -134,7 +137,7 @@ def _product(brief: Brief) -> str:
         if ctx and _clean(ctx.group(1)):
             what = f"{what} {ctx.group(0).split()[0].lower()} {_clean(ctx.group(1))}"
     bad = ("it", "this", "them", "us", "sure", "costs", "cost", "latency", "how", "we", "pricing", "the")
-    if not what or what.lower() in bad or len(what) < 3:
+    if not what or what.lower() in bad or len(what) < 3 or re.match(_STOP + r"\s", what, re.I):
         return "the system"
     return "the " + what
 
@@ -157,7 +160,7 @@ def _slots(brief: Brief, chosen: list[Facet]) -> dict[str, str]:
         next((f.item_noun for f in chosen if f.item_noun), "requests")
     slots = {"product": _product(brief), "users": users, "user": _singular(users), "items": items,
              "item": _singular(items), "model_small": SMALL_MODEL, "model_large": LARGE_MODEL}
-    for key in ("users", "items", "item"):
+    for key in ("users", "items", "item", "product"):
         slots[f"{key}_title"] = _upper(slots[key])
     return slots
 
@@ -182,7 +185,8 @@ def plan(question: str) -> OfflinePlan:
     if "workload" not in ctx.notes:
         _default_workload(ctx)
     _stated_numbers(ctx)
-    return OfflinePlan(brief.question, brief, chosen, ctx)
+    supporting = frozenset(f.name for f in chosen if f.score(brief) < f.threshold)
+    return OfflinePlan(brief.question, brief, chosen, ctx, supporting)
 
 
 def _first_sentence(text: str) -> str:
@@ -193,7 +197,8 @@ def _default_workload(ctx: Ctx) -> None:
     s = ctx.scale
     item = ctx.values["item"]
     input_tokens = ctx.assume(f"tokens per {item}", 1_500, f"1,500 tokens in and 400 out per {item}",
-                              "instructions, context and the request; a few paragraphs back")
+                              f"instructions, context and the {item} itself in, a few paragraphs back from "
+                              f"{ctx.values['product']}")
     workload_cost(ctx, "cost", item, input_tokens, 400, s.per_month, cached_prefix=1_000,
                   uses=(s.users_from, s.per_day_from),
                   basis=f"{num(s.per_day)} {ctx.values['items']} a day")
@@ -230,8 +235,11 @@ def _stated_numbers(ctx: Ctx) -> None:
 def answer(question: str) -> Answer:
     """The offline six-section answer to ``question`` (backend "offline", no model, no cost)."""
     p = plan(question)
-    writer = _Writer(p)
-    sections = [writer.section(spec.number) for spec in SECTIONS]
+    for level in range(3):
+        writer = _Writer(p, level)
+        sections = [writer.section(spec.number) for spec in SECTIONS]
+        if sum(len(s.markdown.split()) for s in sections) <= MAX_WORDS:
+            break
     citations = [Citation(ref.title, ref.url) for ref in (get_reference(k) for k in writer.cited)]
     return Answer(question=p.question, sections=sections, backend="offline", model=None,
                   citations=citations, cost_usd=0.0, notice=NOTICE)
@@ -241,12 +249,27 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class _Writer:
-    """Fills the facets' text for one plan; remembers which references it cited, in order."""
+MAX_WORDS = 2_950   # the method asks for about 2,500 words; longer answers drop their least central parts
 
-    def __init__(self, p: OfflinePlan) -> None:
+
+class _Writer:
+    """Fills the facets' text for one plan; remembers which references it cited, in order. ``level`` trims
+    the least central facets' parts (1: fewer components and deep dives; 2: fewer scoping questions,
+    trade-offs and risks) to keep a many-facet answer near the method's length."""
+
+    def __init__(self, p: OfflinePlan, level: int = 0) -> None:
         self.p, self.ctx, self.facets = p, p.ctx, p.facets
+        self.main = [f for f in p.facets if f.name not in p.supporting]  # a supporting facet adds design only
+        self.level = level
         self.cited: list[str] = []
+
+    def _take(self, rank: int, full: int) -> int:
+        """How many parts a facet of this rank contributes at the current trim level."""
+        if self.level == 0 or rank == 0:
+            return full
+        if self.level == 1:
+            return full if rank == 1 else max(1, full - 1)
+        return max(1, full - rank)
 
     def fill(self, text: str) -> str:
         values = self.ctx.values
@@ -290,8 +313,8 @@ class _Writer:
         v = self.ctx.values
         lines = [f"Before designing {v['product']}, I would scope it with these questions:", ""]
         questions: list[str] = []
-        for rank, facet in enumerate(self.facets):
-            questions += list(facet.scoping[: 3 if rank < 2 else 2])
+        for rank, facet in enumerate(self.main):
+            questions += list(facet.scoping[: self._take(rank, 3 if rank < 2 else 2)])
         questions += self._derived_questions()
         lines += [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
         lines += ["", "**What the question states.**"]
@@ -311,7 +334,8 @@ class _Writer:
         if b.users:
             lines.append(f"- People named: {', '.join(b.users)}.")
         if self.ctx.assumptions:
-            lines += ["", "**What I assume until told otherwise** (each drives a figure in section 4):"]
+            lines += ["", f"**What I assume for {v['product']} until told otherwise** (each drives a figure in "
+                      "section 4):"]
             lines += [f"- {a.shown} ({a.basis})." for a in self.ctx.assumptions]
         if self.facets:
             names = ", ".join(f.title.lower() for f in self.facets)
@@ -326,49 +350,65 @@ class _Writer:
         return "\n".join(lines)
 
     # --- section 2 ---------------------------------------------------------------------------------
+    def _persona(self, layer: str, p) -> list[str]:  # noqa: ANN001 - a facets.Persona
+        v = self.ctx.values
+        return [f"**{layer}: {self.fill(p.name)}.**", f"- *Today, without {v['product']}:* {self.fill(p.today)}.",
+                f"- *Technical sophistication:* {self.fill(p.sophistication)}.",
+                f"- *Key frustrations:* {self.fill(p.frustrations)}.",
+                f"- *What they need from {v['product']}:* {self.fill(p.needs)}.", ""]
+
     def _users(self) -> str:
         v = self.ctx.values
         lines = [f"Two layers of users: the people who build and run {v['product']}, and the {v['users']} who "
-                 "rely on its output.", ""]
-        devs = [p for f in self.facets for p in f.personas if p.layer == "developer"][:2]
-        ends = [p for f in self.facets for p in f.personas if p.layer == "end user"][:1]
+                 f"rely on what it returns for each {v['item']}.", ""]
+        devs = [p for f in self.main for p in f.personas if p.layer == "developer"][:2]
+        ends = [p for f in self.main for p in f.personas if p.layer == "end user"][:1]
         for p in devs:
-            lines += [f"**Developers: {p.name.lower()}.**", f"- *Today:* {p.today}.",
-                      f"- *Technical sophistication:* {p.sophistication}.", f"- *Key frustrations:* {p.frustrations}.",
-                      f"- *What they need:* {p.needs}.", ""]
+            lines += self._persona("Developers", p)
         if ends:
-            p = ends[0]
-            lines += [f"**End users: {p.name}.**", f"- *Today:* {p.today}.",
-                      f"- *Technical sophistication:* {p.sophistication}.", f"- *Key frustrations:* {p.frustrations}.",
-                      f"- *What they need:* {p.needs}.", ""]
+            lines += self._persona("End users", ends[0])
         else:
             lines += [f"**End users: {v['users']}.**",
-                      f"- *Today:* they get this job done without {v['product']}, by hand or through someone else.",
-                      f"- *Technical sophistication:* they judge {v['product']} by outcomes, not by the model behind it.",
-                      f"- *Key frustrations:* waiting, repeating themselves, and answers they cannot check.",
-                      f"- *What they need:* a correct result for each {v['item']}, fast enough for the moment they "
-                      "are in, and a clear path to a person when it fails.", ""]
+                      f"- *Today, without {v['product']}:* {v['users']} get each {v['item']} done without {v['product']}, by hand or "
+                      "through someone else.",
+                      f"- *Technical sophistication:* {v['users']} judge {v['product']} by its results, not by the "
+                      "model behind it.",
+                      f"- *Key frustrations:* waiting on {v['items']}, repeating themselves, and results they "
+                      f"cannot check, which {v['product']} must not add to.",
+                      f"- *What they need from {v['product']}:* a correct result for each {v['item']}, fast enough for the moment, and "
+                      f"a clear path to a person when {v['product']} fails.", ""]
         others = [u for u in self.p.brief.users if u != v["users"]]
         if others:
-            lines.append(f"Also named in the question: {', '.join(others)}; each needs its own view of "
-                         f"{v['product']} (what they see, what they may change), designed with them, not for them.")
+            lines.append(f"Also named in the question: {', '.join(others)}. Each needs its own view of "
+                         f"{v['product']}: what they see of the {v['items']}, what they may override, and what "
+                         "they are accountable for.")
             lines.append("")
-        lines.append(f"The quality bar comes from the {v['users']}: section 4 judges each trade-off against it, and "
-                     "section 6 measures it.")
+        lines.append(f"The quality bar of {v['product']} comes from the {v['users']}: section 4 judges each "
+                     "trade-off against it, and section 6 measures it.")
         return "\n".join(lines)
 
     # --- section 3 ---------------------------------------------------------------------------------
     def _design(self) -> str:
-        v = self.ctx.values
+        v, b = self.ctx.values, self.p.brief
         stages = [line for f in self.facets for line in f.stages]
-        lines = [f"The whiteboard version of {v['product']}, data flowing left to right:", "", "```text", *stages, "```", ""]
+        lines = [f"The whiteboard version of {v['product']}, data flowing left to right:", "", "```text", *stages,
+                 "```", ""]
         for rank, facet in enumerate(self.facets):
-            for name, text in facet.components[: 3 if rank < 2 else 2]:
+            for name, text in facet.components[: self._take(rank, 3 if rank < 3 else 2)]:
                 lines.append(f"- **{name}.** {text}")
-        if self.p.brief.deployment != "on-device":
-            lines.append(f"- **Model layer.** {v['model_small']} handles the routine {v['items']} and "
-                         f"{v['model_large']} the hard ones, chosen by a router whose mistakes are measured; "
-                         f"the fixed instructions of {v['product']} are a cached prefix [[prompt_caching]].")
+        if b.deployment != "on-device":
+            lines.append(f"- **Model layer.** {v['model_small']} handles the routine {v['items']} of {v['product']} "
+                         f"and {v['model_large']} the hard ones, chosen by a router whose mistakes are measured; "
+                         f"the fixed instructions are a cached prefix [[prompt_caching]].")
+        kept = "recordings, transcripts and" if "voice" in b.modalities else (
+            "images and" if {"image", "video"} & b.modalities else "prompts and")
+        rule = f" under {', '.join(sorted(b.regulated))}" if b.regulated else ""
+        lines.append(f"- **Storage.** Each {v['item']} of {v['product']} is logged with its {kept} outputs, the "
+                     f"prompt and model versions and the cost, kept only as long as the retention policy{rule} "
+                     "allows; these logs feed the eval set and the dashboards of section 6.")
+        lines.append(f"- **Rollout.** {_upper(v['product'])} ships to a pilot group of {v['users']} first, behind a "
+                     "flag, with a kill switch and a fallback to the current process, then widens as the metrics "
+                     "of section 6 hold.")
         return "\n".join(lines)
 
     # --- section 4 ---------------------------------------------------------------------------------
@@ -380,22 +420,27 @@ class _Writer:
         if not self.facets:
             return "\n".join(lines)
         lines += ["", "### The latency-cost-quality triangle", "", self._triangle()]
-        for facet in self.facets[:3]:
+        for facet in self.facets[: 4 - self.level]:
             if facet.deep_dive:
                 title, text = facet.deep_dive
                 lines += ["", f"### {title}", "", text]
+        rows = [t for rank, f in enumerate(self.main) for t in f.tradeoffs[: self._take(rank, 3)]][: 6 - self.level]
+        if rows:
+            lines += ["", f"### Options weighed for {v['product']}", "",
+                      "| Decision | Chosen here | The alternative, and when it wins |", "|---|---|---|"]
+            lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
         lines += ["", "### What is hard", ""]
-        risks = [r for f in self.facets for r in f.risks]
-        lines += [f"- **{name}:** {text}" for name, text in risks[:6]]
+        risks = [r for f in self.main for r in f.risks]
+        lines += [f"- **{name}:** {text}" for name, text in risks[: 7 - self.level]]
         names = " ".join(n.lower() for n, _ in risks)
         if "hallucinat" not in names:
-            lines.append(f"- **Hallucination:** a confident, wrong answer from {v['product']} costs {v['users']} more "
-                         "than no answer: ground it, let it abstain, and sample outputs for unsupported claims "
-                         "[[reduce_hallucinations]].")
+            lines.append(f"- **Hallucination:** a confident, wrong answer costs {v['users']} more than no answer: "
+                         f"{v['product']} is grounded in its inputs, may abstain, and a sample of its {v['items']} "
+                         "is checked for unsupported claims every week [[reduce_hallucinations]].")
         if "evaluat" not in names and not any(f.name == "evaluation" for f in self.facets):
-            lines.append(f"- **Evaluation:** no public benchmark matches the {v['items']} of {v['product']}: build a "
-                         f"labelled set from real {v['items']}, report scores with error bars [[error_bars]], and "
-                         "grow it from every failure users report.")
+            lines.append(f"- **Evaluation:** no public benchmark matches the {v['items']} of {v['product']}: a "
+                         f"labelled set drawn from real {v['items']}, scores reported with error bars "
+                         "[[error_bars]], and every failure users report added to it.")
         lines += ["", "### Recommendation", ""]
         lines.append(" ".join(f.recommendation for f in self.facets[:3] if f.recommendation))
         return "\n".join(lines)
@@ -403,55 +448,61 @@ class _Writer:
     def _triangle(self) -> str:
         v, notes = self.ctx.values, self.ctx.notes
         parts = []
-        if "ttft" in v or "voice_budget" in v:
-            parts.append(f"**Latency.** Streaming makes {v['product']} feel fast: "
-                         + (f"the voice budget of {v['voice_budget']} leaves {v.get('llm_ms', 'little')} for the model"
-                            if "voice_budget" in v else f"the first token arrives after about {v['ttft']} on an idle replica")
-                         + ", and a cached prefix, a smaller model or speculative decoding shorten it further "
-                         "[[speculative]]. Faster hardware and smaller batches buy latency with money.")
+        if "voice_budget" in v:
+            parts.append(f"**Latency.** For {v['product']} the voice budget of {v['voice_budget']} leaves "
+                         f"{v.get('llm_ms', 'little')} for the model; a cached prefix, a smaller model on the voice "
+                         "path and speculative decoding [[speculative]] buy it back, and faster hardware buys it "
+                         "with money.")
+        elif "ttft" in v:
+            parts.append(f"**Latency.** The first token of {v['product']} arrives after about {v['ttft']} on an idle "
+                         f"replica of {v.get('serve_model', 'the model')}; streaming hides the rest, and speculative "
+                         "decoding [[speculative]] or smaller batches cut it further at a price per token.")
         if "monthly_usd" in notes:
             monthly, routed = float(notes["monthly_usd"]), float(notes["routed_usd"])
-            parts.append(f"**Cost.** Every {v['item']} on {LARGE_MODEL} costs {usd(monthly)} a month; routing the "
-                         f"routine ones to {SMALL_MODEL} brings it to {usd(routed)} ({pct(1 - routed / monthly) if monthly else '0%'} "
-                         "less), and batching whatever can wait halves the rest [[batches]]. The saving holds only "
-                         "if the router sends the hard cases up, so its accuracy is a quality metric.")
-        parts.append(f"**Quality.** The large model, reasoning steps and self-consistency buy accuracy for "
-                     f"{v['users']} at a multiple of cost and latency [[cot]] [[self_consistency]]; spend them only "
-                     f"where the eval of {v['product']} shows the cheaper setting fails.")
+            saving = pct(1 - routed / monthly) if monthly else "0%"
+            parts.append(f"**Cost.** Every {v['item']} of {v['product']} on {LARGE_MODEL} adds up to {usd(monthly)} "
+                         f"a month; routing the routine {v['items']} to {SMALL_MODEL} brings it to {usd(routed)} "
+                         f"({saving} less), and batching whatever can wait halves that part again [[batches]]. "
+                         f"The router of {v['product']} only saves money if it sends the hard {v['items']} up, so its "
+                         "accuracy is tracked like a model's.")
+        parts.append(f"**Quality.** A larger model, reasoning steps and self-consistency buy accuracy for "
+                     f"{v['users']} at a multiple of cost and latency [[cot]] [[self_consistency]]: spend them on "
+                     f"the {v['items']} where the eval of {v['product']} shows the cheaper setting fails.")
         return "\n\n".join(parts)
 
     # --- section 5 ---------------------------------------------------------------------------------
     def _api(self) -> str:
         v = self.ctx.values
-        endpoints = [line for f in self.facets for line in f.api][:8]
+        endpoints = [line for f in self.main for line in f.api][:8]
         lines = [f"**API surface.** {_upper(v['product'])} is exposed as a REST API with streaming and typed "
                  "SDKs:", "", "```http", *endpoints, "```", ""]
-        notes = [f.api_notes for f in self.facets if f.api_notes]
+        notes = [self.fill(f.api_notes) for f in self.main if f.api_notes]
         if notes:
             lines += [" ".join(notes[:3]), ""]
-        lines += [f"**Developer journey.** A key from the console, a quickstart that makes a first call to "
-                  f"{v['product']} in minutes with sample {v['items']}, then production: idempotency keys, "
-                  "webhooks for long jobs, usage dashboards and spend alerts.", "",
-                  f"**Versioning.** Date-pinned API versions, so improvements to {v['product']} ship without "
-                  "breaking integrations [[stripe_versioning]]; the model behind it is pinned per request and "
-                  "deprecated with months of notice.", "",
+        lines += [f"**Developer journey.** An engineer integrating {v['product']} gets a key from the console, "
+                  f"sends a first {v['item']} from a quickstart with sample data in minutes, and moves to production "
+                  "with idempotency keys, webhooks for long jobs, usage dashboards and spend alerts.", "",
+                  f"**Versioning.** Date-pinned API versions let {v['product']} improve without breaking "
+                  "integrations [[stripe_versioning]]; the model behind it is pinned per request and deprecated "
+                  "with months of notice.", "",
                   f"**Rate limits and quotas.** Per-key token buckets on {v['items']} and tokens per minute, by tier, "
-                  "with a 429 and retry-after rather than a silent queue [[rate_limits]]."]
+                  f"answer with a 429 and retry-after when {v['product']} is saturated rather than queueing "
+                  "silently [[rate_limits]]."]
         return "\n".join(lines)
 
     # --- section 6 ---------------------------------------------------------------------------------
     def _metrics(self) -> str:
         v = self.ctx.values
-        rows = [m for f in self.facets for m in f.metrics][:10]
+        rows = [m for f in self.facets for m in f.metrics[: 1 if f.name in self.p.supporting else None]][:10]
         lines = [f"How we will know {v['product']} works: each metric with a target to review after launch.", "",
                  "| Metric | Target | Why it matters |", "|---|---|---|"]
         lines += [f"| {m} | {t} | {w} |" for m, t, w in rows]
-        lines.append(f"| Weekly active {v['users']} / all {v['users']} | rising for 3 months | adoption of {v['product']} |")
+        lines.append(f"| Weekly active {v['users']} of {v['product']} | rising for 3 months | adoption |")
         if "cost_per_item" in v:
-            lines.append(f"| Cost per {v['item']} | <= {v['cost_per_item']} | the deep dive's figure for {v['product']} |")
-        lines += ["", f"Technical metrics go on dashboards with alerts; product metrics of {v['product']} are "
-                  "reviewed weekly with the team, and a technical metric that improves while the product metric "
-                  "does not is a sign the eval measures the wrong thing."]
+            lines.append(f"| Cost per {v['item']} of {v['product']} | <= {v['cost_per_item']} | from section 4 |")
+        lines += ["", f"Technical metrics of {v['product']} go on dashboards with alerts; product metrics are "
+                  f"reviewed weekly, and a technical metric that improves while the {v['users']} see no change "
+                  "means the eval measures the wrong thing."]
         return "\n".join(lines)
 
     # --- when nothing fits ---------------------------------------------------------------------------

@@ -143,12 +143,12 @@ _RATE_RE = re.compile(rf"[\s-]*{_MOD}({_word_list(_REQUESTS)})?\s*(?:per|a|an|ea
                       r"(second|sec|s|minute|min|hour|hr|day|week|month|year)\b", re.I)
 _UNIT_RATE_RE = re.compile(r"\s*(qps|rps|req/s|requests?/s|queries/s|rpm|tps|tokens?/s|tok/s|tokens?/sec)\b", re.I)
 _CONCURRENT_RE = re.compile(r"\s*(?:(?:[a-z]+\s+)?(?:concurrent|simultaneous|parallel|live|active|open)"
-                            r"(?:ly)?\s+([a-z]+(?:\s[a-z]+)?)|([a-z]+) (?:at once|in parallel|concurrently|"
+                            r"(?:ly)?\s+([a-z]+)|([a-z]+) (?:at once|in parallel|concurrently|"
                             r"at the same time))", re.I)
 _SKIP_PREV = re.compile(r"\b(?:llama|gpt|claude|gemini|mistral|qwen|phi|gemma|version|v|ios|android|python|"
                         r"windows|level|tier|grade|grades|section|chapter|phase|q|web|top|iso|soc|ages?|aged|"
-                        r"rule|article|sonnet|opus|haiku|whisper|stage|series|model|round|class|type|h|a|l|"
-                        r"m|b|mi|nvidia|rtx|gen|part|figure|table|appendix|k)[\s-]*$", re.I)
+                        r"rule|article|sonnet|opus|haiku|whisper|stage|series|model|round|class|type|"
+                        r"mi|nvidia|rtx|gen|part|figure|table|appendix)[\s-]*$", re.I)
 _LATENCY_CONTEXT = re.compile(r"latenc|respon|reply|replies|answer|under|below|within|less than|<|p\d\d|ttft|"
                               r"first token|voice-to-voice|round[- ]trip|end-to-end|budget|turn|fast|load|"
                               r"return|feel|instant|sla|slo|max|at most|no more than|in\s*$", re.I)
@@ -263,6 +263,8 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
             return Quantity(n, "s", "duration_s", full)
         rest = after[tm.end():tm.end() + 40].lower()
         if word.startswith(("minute", "min")):
+            if _LATENCY_CONTEXT.search(_clause(before)) and not re.search(r"every|each|per\s*$", _clause(before)):
+                return Quantity(n * 60_000, "ms", "latency_ms", full)
             if re.match(r"[\s-]*(?:long\s+)?(?:of\s+)?(?:audio|video|footage|speech|recordings?|calls?|meetings?|"
                         r"lectures?|episodes?|podcasts?|clips?|sessions?|conversations?|visits?|appointments?)", rest):
                 return Quantity(n, "min", "media_minutes", full)
@@ -406,7 +408,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 # --- everything else the question states --------------------------------------------------------------
 
 _MODALITY_CUES = {
-    "voice": r"\bvoice|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
+    "voice": r"\bvoice(?! and tone)(?!s? of)|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
              r"podcast|transcri|dictat|\basr\b|\btts\b|text[- ]to[- ]speech|speech[- ]to[- ]text|\bivr\b|hotline|"
              r"\bsubtitl|\bcaption|interpret(?:er|ing)|meeting notes|voicemail",
     "image": r"\bimages?\b|\bphotos?\b|picture|screenshot|\bscan(?:s|ned)?\b|\bocr\b|receipt|x-?rays?|\bcamera|"
@@ -566,6 +568,9 @@ def number_forms(q: Quantity) -> tuple[str, ...]:
         for p in _plain(s) if s >= 0.01 else []:
             forms += [f"{p} s", f"{p}s", f"{p} seconds", f"{p} second"]
         forms += [f"{s:.1f} s", f"{s:.2f} s"] if s >= 0.1 else []
+        if v >= 60_000:
+            for p in _plain(v / 60_000):
+                forms += [f"{p} minutes", f"{p} minute", f"{p} min"]
         return tuple(dict.fromkeys(forms))
     if q.role == "memory_gb":
         for p in _plain(v):

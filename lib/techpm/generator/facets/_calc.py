@@ -88,15 +88,18 @@ def build_scale(ctx: Ctx, items: str) -> Scale:
                        f"{num(USERS_PER_ORG)} per {orgs_q.unit.rstrip('s')} x {say(orgs_q)} {orgs_q.unit}")
         elif users_q is None:
             users = DEFAULT_USERS
-            ctx.assume("users", users, f"{num(users)} {noun}", "a first-year target; scale the figures with yours")
+            ctx.assume("users", users, f"{num(users)} {noun}",
+                       f"a first-year target for {ctx.values.get('product', 'the product')}; scale the figures with yours")
         per_user = ITEMS_PER_DEVICE_DAY if users_q is not None and users_q.role == "devices" else ITEMS_PER_USER_DAY
         per_day = users * per_user
         ctx.assume(f"{items} a day", per_day, f"{num(per_day)} {items} a day",
-                   f"{per_user:g} per {noun.rstrip('s') if noun else 'user'} a day")
+                   f"{per_user:g} per {noun.rstrip('s') if noun else 'user'} a day of "
+                   f"{ctx.values.get('product', 'the product')}")
         peak = per_day / SECONDS_PER_DAY * PEAK_TO_MEAN
     if peak_q is None:
         ctx.assume("peak", peak, f"{num(peak)} {items} a second at peak",
-                   f"the busiest second carries {PEAK_TO_MEAN:g}x the day's mean")
+                   f"the busiest second of {ctx.values.get('product', 'the product')} carries {PEAK_TO_MEAN:g}x the "
+                   "day's mean")
     if users_q is None and orgs_q is not None and rate_q is None and conc_q is None:
         users_q = orgs_q  # the users were derived from the organizations: figures that use them use it
     return Scale(users, noun, users_q, per_day, rate_q, peak, peak_q,

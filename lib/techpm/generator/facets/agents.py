@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from techpm import calc
-from techpm.generator.facets._calc import LARGE_MODEL, workload_cost
+from techpm.generator.facets._calc import GPU, LARGE_MODEL, OPEN_MODEL, workload_cost
 from techpm.generator.facets.base import Ctx, Facet, Persona
-from techpm.generator.figures import num, pct, usd
+from techpm.generator.figures import duration, num, pct, usd
 from techpm.generator.reading import say
 
 STEPS = 8
@@ -13,6 +13,7 @@ SYSTEM_TOKENS = 3_000        # instructions + tool schemas
 OBSERVATION_TOKENS = 1_000   # one tool result
 TURN_OUTPUT_TOKENS = 300
 STEP_SUCCESS = 0.97          # chance one step (a model turn plus its tool call) goes right
+TOOL_S = 1.0                 # seconds one tool call takes (a search, an API call, running tests takes longer)
 
 
 def _loop_tokens(steps: int) -> float:
@@ -63,6 +64,19 @@ def _figures(ctx: Ctx) -> None:
     workload_cost(ctx, "task_cost", ctx.values.get("item", "task"), total_in, steps * TURN_OUTPUT_TOKENS,
                   s.per_month, uses=(s.users_from, s.per_day_from),
                   basis=f"uncached; with prompt caching a task costs {usd(cached)}")
+    budget_q = ctx.take("latency_ms")
+    if budget_q is not None:
+        step = calc.serving_estimate(OPEN_MODEL, GPU, n_gpus=calc.min_gpus(OPEN_MODEL, GPU, 1, 8_000), batch_size=8,
+                                     prompt_tokens=int(min(total_in / steps, 100_000)), output_tokens=TURN_OUTPUT_TOKENS)
+        task_s = steps * (step.request_latency_s + TOOL_S)
+        ok = task_s * 1000 <= budget_q.value
+        ctx.add("task_time", f"Time per {ctx.values.get('item', 'task')} against the stated {budget_q.text}",
+                task_s * 1000 / budget_q.value,
+                f"{steps} steps x ({duration(step.request_latency_s)} of model time + {TOOL_S:g} s of tools) = "
+                f"{duration(task_s)}: {'within' if ok else 'over'} the {budget_q.text}",
+                f"steps x (one loaded model turn + one tool call)", "calc.serving_estimate",
+                f"{OPEN_MODEL} on {calc.get_gpu(GPU).name} as the reference; {TOOL_S:g} s per tool call",
+                uses=(budget_q,))
     if ctx.notes.get("monthly_usd") and (budget := ctx.brief.first("budget_usd")):
         ctx.take("budget_usd")
         monthly = float(ctx.notes["monthly_usd"])
@@ -78,9 +92,10 @@ FACET = Facet(
     cues=((r"\bagents?\b", 3), (r"agentic", 4), (r"tool[- ]use|tool calling|function calling|\btools\b", 2),
           (r"autonomous", 3), (r"computer use|\bbrows(?:e|er|ing)\b", 2), (r"multi[- ]step", 2),
           (r"take actions?|acts? on|book(?:s|ing)? |schedul|refund|cancel|transfer|reset password", 2),
-          (r"coding (?:agent|assistant)|fixes bugs|pull requests?|\bmcp\b|workflow automation", 3)),
+          (r"coding (?:agent|assistant)|fixes bugs|pull requests?|\bmcp\b|workflow automation", 3),
+          (r"code[- ]review|review(?:s|ing)? (?:code|pull requests|diffs?)|\bbot\b", 1)),
     boost=lambda b: 1.0 if b.first("agent_steps") else 0.0,
-    threshold=3.5,
+    threshold=3.0,
     concept_groups=(
         ("tool", "function call"),
         ("sandbox", "permission", "least privilege"),
@@ -91,25 +106,26 @@ FACET = Facet(
     scoping=(
         "Which actions may <<product>> take on its own (read, write, pay, send), and which need a person to "
         "approve before they happen?",
-        "What does a finished <<item>> look like, and can success be checked by a tool (a record updated, tests "
+        "What does a finished <<item>> of <<product>> look like, and can success be checked by a tool (a record updated, tests "
         "passing) rather than by the model's word?",
         "When <<product>> fails halfway, can every action be undone or retried safely?",
     ),
-    personas=(Persona("developer", "The engineer who exposes tools to the agent",
+    personas=(Persona("developer", "the engineer who exposes tools to <<product>>",
                       "writes integrations and reviews automation before it touches production",
-                      "expert in their systems; wary of non-deterministic automation",
-                      "agents that loop, call the wrong tool with confident arguments, or leave half-done changes",
-                      "typed tool schemas, dry runs, a trace of every step and a kill switch"),),
+                      "expert in the systems <<product>> will touch; wary of non-deterministic automation",
+                      "agents that loop, call the wrong tool with confident arguments, or leave half-done <<items>>",
+                      "typed tool schemas, dry runs, a trace of every step of <<product>> and a kill switch"),),
     stages=("<<item>> --> [planner: model + instructions + tool schemas] --> tool call --> [permission gate + sandbox]",
             "   ^--- observation (result or error) <-- [tools: lookups, actions, code] ; stop on goal checked, budget spent or approval needed"),
     components=(
-        ("Start with a workflow", "Fixed steps (a chain, a router) where the path of a <<item>> is known; an "
-         "open-ended loop only where it truly varies [[effective_agents]]."),
-        ("Tools", "Each tool has a typed schema, a clear description and examples, and returns structured "
-         "results [[tool_use]]; a standard protocol lets other agents reuse them [[mcp]]. Side effects go "
-         "through a permission gate, least privilege by default."),
-        ("The loop", "Reason, act, observe, repeat [[react]]: each step re-reads the conversation, so the stable "
-         "prefix is cached [[prompt_caching]], and budgets on steps, tokens and time stop runaway loops."),
+        ("Start with a workflow", "Fixed steps (a chain, a router) where the path of a <<item>> of <<product>> "
+         "is known; an open-ended loop only where it truly varies [[effective_agents]]."),
+        ("Tools", "Each tool of <<product>> has a typed schema, a clear description and examples, and returns "
+         "structured results [[tool_use]]; a standard protocol lets other agents reuse them [[mcp]]. Side "
+         "effects go through a permission gate, least privilege by default for <<product>>."),
+        ("The loop", "Reason, act, observe, repeat [[react]]: each of the <<steps>> steps re-reads the "
+         "conversation, so the stable prefix is cached [[prompt_caching]], and budgets on steps, tokens and "
+         "time stop runaway loops of <<product>>."),
     ),
     figures=_figures,
     deep_dive=("Reliability of a multi-step loop",
@@ -119,8 +135,8 @@ FACET = Facet(
                "better prompt alone. Grade outcomes with a tool (is the record right, did the tests pass), in "
                "the style of SWE-bench [[swe_bench]], and track steps and cost per <<item>> beside success. "
                "Caching the growing conversation brings a <<item>> to <<task_cost_cached>>."),
-    risks=(("Unsafe actions", "an agent that can act can do harm: least-privilege tools, sandboxes, approvals "
-            "for irreversible steps and an audit log of every action [[owasp_llm]]."),
+    risks=(("Unsafe actions", "<<product>> can do harm once it can act: least-privilege tools, sandboxes, "
+            "approvals for irreversible steps and an audit log of every action [[owasp_llm]]."),
            ("Prompt injection", "content <<product>> reads can carry instructions [[prompt_injection]]: keep it "
             "out of the instruction channel and re-check permissions at every tool call.")),
     api=("POST /v1/tasks               {goal, tools, budget: {max_steps, max_usd}, approval: \"on_write\"}",
@@ -129,10 +145,16 @@ FACET = Facet(
     api_notes="A caller of <<product>> sets a step and spend cap per task, so a looping agent never "
               "surprises anyone with its bill.",
     metrics=(("<<item_title>> success rate, checked by tools", ">= 80% on the task suite", "the headline quality of <<product>>"),
-             ("Actions taken without a required approval", "0", "a hard line, audited"),
+             ("Actions of <<product>> taken without a required approval", "0", "a hard line, audited"),
              ("<<items_title>> needing a person to finish", "< 15%", "where <<product>> still falls short")),
     users_noun="users",
     item_noun="tasks",
-    recommendation="Ship a constrained workflow first, with approvals on every write, and widen autonomy one "
-                   "tool at a time as the measured success and undo rates allow.",
+    tradeoffs=(
+        ("Autonomy", "approval on every write",
+         "full autonomy for reversible, low-stakes <<items>> once the undo rate of <<product>> is low"),
+        ("Structure", "a fixed workflow where steps are known",
+         "an open loop where the path of a <<item>> of <<product>> truly varies"),
+    ),
+    recommendation="Ship <<product>> as a constrained workflow first, with approvals on every write, and widen "
+                   "autonomy one tool at a time as the measured success and undo rates allow.",
 )

@@ -46,19 +46,19 @@ FACET = Facet(
     scoping=(
         "Which classes must <<product>> tell apart, how rare is each, and what does each kind of mistake cost "
         "(a miss vs a false alarm)?",
-        "Is there labelled history to train and test on, and who labels the hard cases?",
+        "Is there labelled history of <<items>> to train and test on, and who labels the hard cases?",
     ),
-    personas=(Persona("developer", "The operations lead who acts on the labels",
-                      "sorts and routes by hand or with brittle keyword rules",
-                      "knows the categories intimately; not an ML specialist",
-                      "misrouted items, and a queue of false alarms nobody trusts",
+    personas=(Persona("developer", "the operations lead who acts on the labels of <<product>>",
+                      "sorts and routes <<items>> by hand or with brittle keyword rules",
+                      "knows the categories of <<items>> intimately; not an ML specialist",
+                      "misrouted <<items>>, and a queue of false alarms nobody trusts",
                       "a confidence with each label, and a threshold they can tune per class"),),
     stages=("<<items>> --> [classifier: class + confidence] --> high confidence: act ; low: [human queue] --> labels back to training",),
     components=(
         ("Classifier", "A small model prompted with the label definitions and examples, or a fine-tuned "
-         "encoder once labels accumulate; each label carries a calibrated confidence."),
-        ("Thresholds per class", "Set from the cost of each mistake: strict where a false alarm is expensive, "
-         "loose where a miss is."),
+         "encoder once labels of <<items>> accumulate; each label <<product>> returns carries a calibrated confidence."),
+        ("Thresholds per class", "Each class of <<product>> gets a threshold set from the cost of each mistake: "
+         "strict where a false alarm is expensive, loose where a miss is."),
     ),
     figures=_figures,
     deep_dive=("Precision and recall at volume",
@@ -69,7 +69,13 @@ FACET = Facet(
     risks=(("Drift", "new kinds of <<items>> appear and old labels stop fitting: monitor the confidence "
             "distribution and sample low-confidence items for labelling."),),
     api=("POST /v1/classifications   {text, taxonomy_id}  -> {label, confidence, needs_review}",),
-    metrics=(("Precision and recall per class (labelled sample)", "targets set per class", "the cost of each mistake"),),
-    recommendation="Start with a prompted small model and per-class thresholds, route low confidence to people, "
-                   "and fine-tune once labels accumulate.",
+    metrics=(("Precision and recall of <<product>> per class (labelled sample)", "targets set per class", "the cost of each mistake"),),
+    tradeoffs=(
+        ("Model", "a prompted small model",
+         "a fine-tuned encoder once thousands of labelled <<items>> exist: cheaper and faster"),
+        ("Threshold", "per class, from the cost of mistakes",
+         "one threshold for all classes of <<product>> is simpler and wrong for the rare ones"),
+    ),
+    recommendation="Start <<product>> with a prompted small model and per-class thresholds, route low "
+                   "confidence to people, and fine-tune once labels accumulate.",
 )

@@ -28,6 +28,14 @@ def _figures(ctx: Ctx) -> None:
             factor = ctx.assume("cost target", DEFAULT_FACTOR, f"a {DEFAULT_FACTOR:g}x cost reduction",
                                 "a typical first target")
     tolerance_q = ctx.take("points")
+    spend_q = ctx.take("budget_usd", "usd")
+    if spend_q is not None:
+        per_month = spend_q.value / {"USD/year": 12.0, "USD/day": 1 / 30, "USD/week": 7 / 30}.get(spend_q.unit, 1.0)
+        goal = per_month / factor if factor else per_month
+        ctx.add("spend_goal", f"The stated spend, {spend_q.text}, against the target", goal,
+                f"{usd(per_month)} a month today must fall to {usd(goal)} a month ({usd(per_month - goal)} saved "
+                f"a month, {usd(12 * (per_month - goal))} a year)", f"{usd(per_month)} / {factor:,.2f}",
+                "arithmetic", "model spend only", uses=(spend_q, factor_q, pct_q))
     base = calc.api_cost_usd(LARGE_MODEL, PROMPT, OUTPUT)
     cached = calc.api_cost_usd(LARGE_MODEL, PROMPT - PREFIX, OUTPUT, cache_read_tokens=PREFIX)
     small = calc.api_cost_usd(SMALL_MODEL, PROMPT - PREFIX, OUTPUT, cache_read_tokens=PREFIX)
@@ -41,7 +49,7 @@ def _figures(ctx: Ctx) -> None:
     ladder = "; ".join(f"{name}: {usd(v)} ({base / v:,.1f}x)" for name, v in steps)
     verdict = "reaches" if reached >= factor else "falls short of"
     ctx.add("cost_ladder", f"Levers stacked against the {target_text} target", reached,
-            f"from {usd(base)} per request: {ladder}; together this {verdict} {factor:g}x",
+            f"from {usd(base)} per request of {ctx.values['product']}: {ladder}; together this {verdict} {factor:g}x",
             f"{num(PROMPT)} in ({num(PREFIX)} a fixed prefix) + {OUTPUT} out; each lever on top of the last",
             "calc.api_cost_usd", "shares routed and batched are assumptions to measure on real traffic",
             uses=(factor_q, pct_q))
@@ -67,7 +75,8 @@ FACET = Facet(
     title="Cutting cost to a target",
     cues=((r"(?:cut|reduce|lower|halve|slash|shrink|decrease)\b.{0,40}\b(?:cost|bill|spend|price)", 4),
           (r"\d+(?:\.\d+)?\s?x\b.{0,30}(?:cheaper|less|lower|cost|reduction)|cheaper", 3),
-          (r"(?:cost|bill|spend) (?:by|down)", 2), (r"without (?:losing|hurting|degrading)|within \d+ points?", 2)),
+          (r"(?:cost|bill|spend) (?:by|down)", 2), (r"without (?:losing|hurting|degrading)|within \d+ points?", 2),
+          (r"(?:spend|cost|bill)\b.{0,60}\b(?:down|cut|reduc|lower|sav)|bring (?:it|them|costs?|spend) down", 4)),
     boost=lambda b: 2.0 if b.first("improvement_factor") and "cost" in b.workloads else 0.0,
     threshold=4.0,
     concept_groups=(
@@ -101,6 +110,10 @@ FACET = Facet(
     api=("GET  /v1/usage/costs?group_by=route,model   (cost per request by lever, daily)",),
     metrics=(("Cost per request vs the baseline", "<= baseline / target", "the goal itself"),
              ("Eval score vs the baseline (paired)", "within <<tolerance>>", "the guard rail")),
+    tradeoffs=(
+        ("First lever", "caching and prompt trimming",
+         "routing first when most <<items>> are easy and the router is accurate"),
+    ),
     recommendation="Climb the cost ladder one gated step at a time, cheapest risk first, until the target is "
                    "met or the eval says stop.",
 )

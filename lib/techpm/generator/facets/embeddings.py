@@ -27,7 +27,7 @@ def _figures(ctx: Ctx) -> None:
     if rows:
         low, high = rows[0], rows[-1]
         median = rows[len(rows) // 2]
-        ctx.add("embed_market", "Embedding list prices today", median.input_usd_per_mtok,
+        ctx.add("embed_market", f"Embedding list prices {ctx.values['product']} competes with", median.input_usd_per_mtok,
                 f"{len(rows)} tabled models from ${low.input_usd_per_mtok:g} ({low.id}) to ${high.input_usd_per_mtok:g} "
                 f"({high.id}) per million input tokens, median ${median.input_usd_per_mtok:g}; embeddings bill input only",
                 "techpm/data/api_prices.json, rows with no output price", "calc.get_api_price",
@@ -104,6 +104,10 @@ FACET = Facet(
              ("Tokens embedded per active customer per month", "rising", "usage-based revenue")),
     item_noun="embedding calls",
     users_noun="developers",
+    tradeoffs=(
+        ("Vector size", "several sizes from one model",
+         "one fixed size is simpler to serve for <<product>> but costs customers storage"),
+    ),
     recommendation="Price per million input tokens near the market median, with batch and lite tiers, and win "
                    "on quality per dollar measured on customers' own queries.",
 )

@@ -16,9 +16,23 @@ JUDGE_IN, JUDGE_OUT = 2_500, 300
 
 def _figures(ctx: Ctx) -> None:
     items_q = ctx.take("eval_items")
-    n = int(items_q.value) if items_q and items_q.value >= 1 else calc.sample_size_for_margin(MARGIN)
+    if items_q is None:
+        doc = ctx.brief.first("documents")
+        if doc is not None and doc.unit in ("prompts", "questions", "items", "cases", "conversations", "answers",
+                                            "responses", "outputs", "queries"):
+            items_q = ctx.take("documents")
+    points_q = ctx.take("points")
+    target = points_q.value / 100 if points_q and points_q.value > 0 else MARGIN
+    n = int(items_q.value) if items_q and items_q.value >= 1 else calc.sample_size_for_margin(min(0.5, target))
     margin = calc.margin_of_error(max(1, n))
-    ctx.add("eval_size", "Golden-set size and its error bar", n,
+    if points_q is not None:
+        need = calc.sample_size_for_margin(min(0.5, target))
+        ctx.add("eval_points", f"Items needed for the stated {points_q.text}", need,
+                f"{num(need)} items per run measure a rate within +/-{target:.1%} (95%); "
+                + (f"{items_q.text} give +/-{margin:.1%}" if items_q else "the set below is sized to it"),
+                f"n = 1.96^2 x 0.25 / {target:g}^2", "calc.sample_size_for_margin",
+                "paired comparisons of two versions on the same items need fewer", uses=(points_q, items_q))
+    ctx.add("eval_size", f"Golden set for {ctx.values['product']} and its error bar", n,
             f"{num(n)} labelled items measure a rate within +/-{margin:.1%} at 95% confidence"
             + ("" if items_q else f" (sized for +/-{MARGIN:.0%})"),
             "margin = 1.96 sqrt(p (1 - p) / n), p = 0.5", "calc.sample_size_for_margin, calc.margin_of_error",
@@ -26,13 +40,13 @@ def _figures(ctx: Ctx) -> None:
     s = ctx.scale
     per_arm = calc.ab_test_sample_size(BASE_RATE, MDE)
     days = 2 * per_arm / max(1.0, s.per_day)
-    ctx.add("ab_test", "Online A/B test", per_arm,
+    ctx.add("ab_test", f"Online A/B test of {ctx.values['product']}", per_arm,
             f"{num(per_arm)} {ctx.values['items']} per arm to see {BASE_RATE:.0%} -> {BASE_RATE + MDE:.0%}: "
             f"{days:,.1f} days of traffic at {num(s.per_day)} a day", "two-proportion z-test, alpha 0.05, power 0.8",
             "calc.ab_test_sample_size", "a 50/50 split", uses=(s.per_day_from, s.users_from))
     judge = calc.api_cost_usd(LARGE_MODEL, JUDGE_IN * n, JUDGE_OUT * n, batch=True)
     human = calc.preference_labeling_cost_usd(min(n, 2_000), labels_per_comparison=3)
-    ctx.add("judge", "LLM judge, and the people who calibrate it", judge,
+    ctx.add("judge", f"An LLM judge for {ctx.values['product']}, and the people who calibrate it", judge,
             f"{usd(judge)} per full run through batches; {usd(human)} for 3 human labels on "
             f"{num(min(n, 2_000))} items to measure the judge's agreement first",
             f"{num(n)} x ({num(JUDGE_IN)} in + {JUDGE_OUT} out), half price; items x 3 x $0.67",
@@ -57,40 +71,45 @@ FACET = Facet(
     ),
     domain_terms=("golden set", "llm judge", "judge agreement"),
     scoping=(
-        "Which decision will the evals of <<product>> drive: ship or not, which model, which prompt? Each needs "
-        "its own set and error bar.",
-        "What does a good output look like for <<users>>, who can label it, and how often do two labellers agree?",
-        "Which failures are unacceptable at any rate, and get their own test set?",
+        "Which decision will the evals of <<product>> drive (ship or not, which model, which prompt), each "
+        "with its own set and error bar?",
+        "What does a good output of <<product>> look like for <<users>>, who can label it, and how often do two labellers agree?",
+        "Which failures of <<product>> are unacceptable at any rate, and get their own test set?",
     ),
-    personas=(Persona("developer", "The ML engineer who changes prompts and models",
-                      "eyeballs a handful of outputs before shipping",
-                      "comfortable with code and statistics; short of labelled data",
-                      "regressions found by customers, and scores that move with noise",
-                      "an eval in CI on every change, with error bars and a diff of what got worse"),),
+    personas=(Persona("developer", "the ML engineer who changes the prompts and models of <<product>>",
+                      "eyeballs a handful of outputs of <<product>> before shipping",
+                      "comfortable with code and statistics; short of labelled examples for <<product>>",
+                      "regressions of <<product>> found by <<users>>, and scores that move with noise",
+                      "an eval in CI on every change to <<product>>, with error bars and a diff of what got worse"),),
     stages=("sources: sampled production + expert cases + adversarial cases --> (golden set, versioned, held out)",
             "candidate --> [runner via batch API] --> [checks + LLM judge + human sample] --> score with interval --> CI gate"),
     components=(
         ("Golden set", "<<eval_n>> labelled items from real use of <<product>>, experts and past failures, "
          "kept out of every prompt, refreshed as usage shifts."),
-        ("Graders", "Programmatic checks where possible, an LLM judge with a written rubric where not, its "
-         "agreement with people measured before it is trusted [[llm_judge]]."),
-        ("Statistics", "Every score with a confidence interval, versions compared on the same items, and "
-         "online A/B tests for the changes that pass offline [[error_bars]]."),
+        ("Graders", "Programmatic checks of what <<product>> returns where possible, an LLM judge with a written rubric where "
+         "not, its agreement with people measured before it is trusted [[llm_judge]]."),
+        ("Statistics", "Every score of <<product>> with a confidence interval, versions compared on the same "
+         "items, and online A/B tests for the changes that pass offline [[error_bars]]."),
     ),
     figures=_figures,
     deep_dive=("Evals that can tell two versions apart",
                "A score without an error bar cannot justify a decision: with <<eval_n>> items, a rate is known "
-               "to about +/-<<eval_margin>>, so two versions closer than that are a tie. Paired comparisons "
-               "on the same items see smaller differences [[error_bars]]; an LLM judge scales grading once its "
-               "agreement with people is measured and its position and length biases are controlled "
-               "[[llm_judge]]. Beware Goodhart's law: once a score becomes the target, check it still tracks "
-               "what <<users>> value."),
-    risks=(("Contamination and drift", "items leak into prompts or training, and real usage drifts away from "
-            "the set: hold items out, and refresh from production samples."),),
+               "to about +/-<<eval_margin>>, so two versions of <<product>> closer than that are a tie. Paired "
+               "comparisons on the same items see smaller differences [[error_bars]]; an LLM judge scales grading "
+               "of <<product>> once its agreement with people is measured and its position and length biases are "
+               "controlled [[llm_judge]]. Beware Goodhart's law: once a score of <<product>> becomes the target, "
+               "check it still tracks what <<users>> value."),
+    risks=(("Contamination and drift", "eval items leak into prompts or training, and real <<items>> drift "
+            "away from the set: hold items out, and refresh from production samples of <<product>>."),),
     api=("POST /v1/evals/runs   {suite_id, candidate: {model, prompt_version}}  -> scores with intervals, diffs",),
-    metrics=(("Judge agreement with human labels", ">= the agreement between two people", "trust in automated grading"),
+    metrics=(("Judge agreement with human labels on <<product>>", ">= the agreement between two people", "trust in automated grading"),
              ("Eval runs per change to <<product>>", "every change, in CI", "no unmeasured releases")),
-    item_noun="evaluations",
-    recommendation="Build the golden set and its error bars before optimising anything, calibrate the judge "
-                   "on people, and confirm offline wins online.",
+    tradeoffs=(
+        ("Grader", "an LLM judge calibrated on people",
+         "people only, while the rubric of <<product>> is still changing"),
+        ("Comparison", "paired, on the same items",
+         "fresh samples per version, when the traffic of <<product>> drifts faster than the set can follow"),
+    ),
+    recommendation="Build the golden set of <<product>> and its error bars before optimising anything, "
+                   "calibrate the judge on people, and confirm offline wins online.",
 )

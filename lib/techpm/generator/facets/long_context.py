@@ -37,7 +37,7 @@ def _figures(ctx: Ctx) -> None:
             f"{num(s.per_month)} x each price", "calc.api_cost_usd", "before caching", uses=(s.per_day_from,))
     try:
         ttft = calc.ttft_s("llama-3.1-70b", "h100-sxm", int(min(tokens, 128_000)), n_gpus=8)
-        ctx.add("context_latency", "Prefill time of a long prompt", ttft,
+        ctx.add("context_latency", f"Prefill time of a long prompt to {ctx.values['product']}", ttft,
                 f"{ttft:,.1f} s to read {num(min(tokens, 128_000))} tokens before the first word on 8 H100s "
                 f"({pct(min(1.0, 128_000 / tokens))} of the corpus), against well under a second for the retrieved prompt",
                 "prefill FLOPs / FLOP/s", "calc.ttft_s", "llama-3.1-70b as the reference; attention cost grows "
@@ -86,6 +86,10 @@ FACET = Facet(
     api=("POST /v1/answers   {question, corpus_id, mode: \"retrieve\" | \"full_context\" | \"auto\"}",),
     metrics=(("Answer accuracy, full context vs retrieval (same labelled set)", "within noise, or pick the winner", "the decision itself"),
              ("Input tokens per question", "tracked weekly", "the cost driver")),
+    tradeoffs=(
+        ("Design", "retrieval with a cached prefix",
+         "the whole of <<context_stated>> in context when questions span it and volume is low"),
+    ),
     recommendation="Price both designs on real questions, default to retrieval with a cached prefix, and widen "
                    "to full context only where the eval shows it answers better.",
 )

@@ -111,6 +111,12 @@ FACET = Facet(
              ("Latency per use on the slowest supported device, p95", "below what users notice", "speed on every phone, not the flagship"),
              ("Battery used per hour of active use", "< 1%", "users uninstall what drains the battery")),
     users_noun="users",
+    tradeoffs=(
+        ("Where it runs", "entirely on the device",
+         "a server model for hard cases when the network is there and <<users>> accept the privacy trade"),
+        ("Size", "the largest 4-bit model the memory budget allows",
+         "a smaller model when battery and latency matter more to <<product>> than accuracy"),
+    ),
     recommendation="Let the device's memory budget set the model size, distil and quantize to fit it, and "
                    "evaluate on the slowest supported device.",
 )

@@ -12,14 +12,14 @@ RATE_PER_S = 1.0
 
 def _figures(ctx: Ctx) -> None:
     bucket = calc.simulate_token_bucket([0.0] * 30, rate_per_s=RATE_PER_S, burst=BURST)
-    ctx.add("rate_limit", "One developer's burst against a 60-a-minute limit", bucket.throttled,
+    ctx.add("rate_limit", f"One developer's burst against a 60-a-minute limit on {ctx.values['product']}", bucket.throttled,
             f"{bucket.allowed} of 30 simultaneous requests pass with a burst of {BURST}; {bucket.throttled} get a "
             f"429 with retry-after up to {max(bucket.retry_after_s):.0f} s",
             f"token bucket: refill {RATE_PER_S:g}/s, capacity {BURST}", "calc.simulate_token_bucket",
             "one retry storm absorbed without hurting other developers")
     ok = calc.retry_success_probability(0.02, calc.SDK_DEFAULT_MAX_RETRIES)
     wait = calc.expected_total_backoff_s(calc.SDK_DEFAULT_MAX_RETRIES)
-    ctx.add("retries", "Client retries", ok,
+    ctx.add("retries", f"Client retries against {ctx.values['product']}", ok,
             f"with 2% transient failures, {ok:.4%} of calls succeed within {calc.SDK_DEFAULT_MAX_RETRIES} retries, "
             f"waiting {wait:.2f} s on average at most", "1 - p^(retries + 1); capped exponential backoff",
             "calc.retry_success_probability, calc.expected_total_backoff_s", "the anthropic SDK's defaults")
@@ -75,5 +75,9 @@ FACET = Facet(
              ("Developers with a production integration within 30 days", "rising", "adoption"),
              ("429s at the peak", "< 1% of requests", "limits sized for real use")),
     users_noun="developers",
+    tradeoffs=(
+        ("Limits", "token buckets per key and tier",
+         "fixed windows are simpler but let bursts hit <<product>> at window edges"),
+    ),
     recommendation="Make the first call trivial and the limits, errors and versions boringly predictable.",
 )

@@ -83,6 +83,10 @@ FACET = Facet(
               "spend caps.",
     metrics=(("Gross margin per customer", "> 50% for 90% of customers", "no customer served at a loss"),
              ("Free-to-paid conversion", "tracked monthly", "whether the free tier sells <<product>>")),
+    tradeoffs=(
+        ("Unit", "usage-based",
+         "seats when buyers of <<product>> need a fixed budget and usage is even"),
+    ),
     recommendation="Charge per unit of usage with tiers and commitments, keep seats for buyers who need them, "
                    "and watch margin per customer, not the average.",
 )

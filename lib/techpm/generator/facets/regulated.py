@@ -62,25 +62,31 @@ FACET = Facet(
     scoping=(
         "Which regulations bind <<product>> (<<regimes>>), who is the data controller, and which of our vendors "
         "(model provider, hosting, logging) sign the agreements those rules require?",
-        "Which data may the model see at all, how long may prompts, outputs and recordings be kept, and may "
-        "any of it be used to improve models?",
+        "Which data may the model behind <<product>> see at all, how long may its prompts, outputs and "
+        "recordings be kept, and may any of it be used to improve models?",
     ),
     stages=("  [policy layer: detect + mask regulated fields before the model; retention timers; audit log of every access]",),
     components=(
         ("Data boundaries", "What the rules ask of <<product>>: <<obligations>>.<<age_note>> Regulated fields "
-         "are detected and masked before any prompt is built, and the model provider is one that contracts "
-         "not to retain or train on the data."),
+         "are detected and masked before any prompt is built, and the model provider of <<product>> is one "
+         "that agrees in writing not to retain or train on the data."),
         ("Audit and retention", "Every access to regulated data by <<product>>, human or model, lands in an "
          "append-only audit log; recordings and transcripts expire on a timer set with counsel."),
     ),
     figures=_figures,
     risks=(("Compliance drift", "a new tool, log or vendor quietly widens what sees regulated data in "
             "<<product>>: a data-flow review gates each change, and masking is tested with planted values."),),
-    api=("DELETE /v1/subjects/{id}    (erase a person's data everywhere it lives, with a receipt)",),
+    api=("DELETE /v1/subjects/{id}    (erase a person's data everywhere it lives, with a confirmation)",),
     api_notes="Regulated fields are masked in every response, log and trace of <<product>> by default; "
               "unmasking needs a scoped permission and is audited.",
-    metrics=(("Regulated values found unmasked in sampled logs", "0", "the line <<regimes>> draws"),
-             ("Erasure requests completed in time", "100%", "rights of the people in the data")),
-    recommendation="Keep regulated data out of the model's reach by design, masking it on the way in, and "
-                   "prove it with audits rather than policy documents.",
+    metrics=(("Regulated values found unmasked in sampled logs of <<product>>", "0", "the line <<regimes>> draws"),
+             ("Erasure requests completed in time", "100%", "the rights of <<users>> in the data")),
+    tradeoffs=(
+        ("Model hosting", "a provider under the agreements <<regimes>> require",
+         "self-hosting when no provider can sign them, at the cost of running GPUs for <<product>>"),
+        ("Data in prompts", "masked or tokenised regulated fields",
+         "raw data only where a task of <<product>> truly needs it, under audit"),
+    ),
+    recommendation="Keep <<regimes>> data out of the model's reach by design, masking it on the way into "
+                   "<<product>>, and prove it with audits rather than policy documents.",
 )

@@ -54,14 +54,14 @@ def _figures(ctx: Ctx) -> None:
     bound = _upper_bound(n)
     need = _trials(TARGET_RATE)
     name = "calc.zero_failure_upper_bound" if hasattr(calc, "zero_failure_upper_bound") else "calc.wilson_interval"
-    ctx.add("redteam_bound", "What a clean red-team run proves", bound,
+    ctx.add("redteam_bound", f"What a clean red-team run of {ctx.values['product']} proves", bound,
             f"0 successes in {num(n)} attacks still allows a true attack success rate up to {bound:.2%} (95% "
             f"confidence); proving it is below {pct(TARGET_RATE)} takes {num(need)} clean attempts",
             "upper bound for 0 / n (about 3 / n, the rule of three)", name + ", calc.trials_to_bound_rate"
             if hasattr(calc, "trials_to_bound_rate") else name, "attacks drawn independently; new attack styles "
             "are outside the sample", uses=(attacks_q,))
     missed = _layered(LAYER_MISS)
-    ctx.add("layers", "Two independent layers", missed,
+    ctx.add("layers", f"Two independent layers in front of {ctx.values['product']}", missed,
             f"an input check missing {pct(LAYER_MISS[0])} and an output check missing {pct(LAYER_MISS[1])} let "
             f"{pct(missed)} through together, if their misses are independent (they rarely fully are)",
             " x ".join(f"{m:g}" for m in LAYER_MISS), "calc.layered_miss_rate" if hasattr(calc, "layered_miss_rate")
@@ -106,20 +106,20 @@ FACET = Facet(
         "Who attacks <<product>> and how (jailbreaks, prompt injection, coordinated abuse), and how often will "
         "it be red-teamed?",
     ),
-    personas=(Persona("developer", "The trust-and-safety lead who owns policy and enforcement",
-                      "writes policy, labels edge cases, and runs review queues",
-                      "expert in harms and policy; not necessarily in model training",
-                      "classifiers that drift, appeals that pile up, and attacks that change weekly",
+    personas=(Persona("developer", "the trust-and-safety lead who owns the policy of <<product>>",
+                      "writes policy, labels edge cases among <<items>>, and runs review queues",
+                      "expert in harms and policy; not necessarily in how <<product>> is trained",
+                      "classifiers that drift, appeals from <<users>> that pile up, and attacks that change weekly",
                       "per-category dashboards, fast classifier updates and a review queue that learns"),),
     stages=("input --> [input classifier: policy categories] --> model --> [output classifier] --> [action: allow / warn / block / escalate]",
             "  flagged + sampled --> [review queue] --> labels --> classifier updates ; red team --> new attacks --> eval set"),
     components=(
         ("Layered checks", "Safety training in the model, then input and output classifiers per policy "
-         "category [[llama_guard]], run in parallel with generation so they add little latency; "
+         "category of <<product>> [[llama_guard]], run in parallel with generation so they add little latency; "
          "classifiers trained from a written constitution can be updated as policy changes "
          "[[constitutional_classifiers]]."),
-        ("Red teaming", "A standing red team plus automated attack generation before each release, with the "
-         "successful attacks added to the eval set [[red_teaming]]."),
+        ("Red teaming", "A standing red team plus automated attack generation before each release of "
+         "<<product>>, with the successful attacks added to the eval set [[red_teaming]]."),
         ("Review and appeals", "Flagged and sampled traffic of <<product>> goes to trained reviewers; their "
          "labels retrain the classifiers and calibrate thresholds."),
     ),
@@ -130,16 +130,22 @@ FACET = Facet(
                "with their upper bounds [[error_bars]], size red-team runs from the rate you must rule out, "
                "and measure over-refusal on a benign set as carefully as harm on the harmful one, because "
                "<<users>> refused for nothing leave."),
-    risks=(("Adaptive attackers", "attacks change after each fix: continuous red teaming and fast classifier "
-            "updates [[red_teaming]]."),
+    risks=(("Adaptive attackers", "attacks on <<product>> change after each fix: continuous red teaming and "
+            "fast classifier updates [[red_teaming]]."),
            ("Over-refusal", "a strict threshold blocks ordinary <<items>>: track the false-positive rate per "
             "category next to the miss rate.")),
     api=("POST /v1/moderations   {input, policy_version}  -> {category: score, action}",
          "POST /v1/reports       {message_id, reason}  (into the review queue)"),
     api_notes="Standard checks are part of the price of <<product>>; custom policies are an add-on.",
     metrics=(("Attack success rate on the red-team set (upper 95% bound)", "< 1% per category", "the harm bound of <<product>>"),
-             ("False-positive rate on benign <<items>>", "< 1%", "users not refused for nothing"),
-             ("Time to mitigate a new attack", "< 48 hours", "attackers adapt")),
-    recommendation="Layer model-level safety with per-category classifiers, red-team every release, and report "
-                   "every rate with its upper bound.",
+             ("False-positive rate on benign <<items>>", "< 1%", "<<users>> not refused for nothing"),
+             ("Time to mitigate a new attack on <<product>>", "< 48 hours", "attackers adapt")),
+    tradeoffs=(
+        ("Where checks run", "in parallel with generation",
+         "in series before generation when a single harmful output of <<product>> is unacceptable"),
+        ("Threshold", "tuned per category on labelled data",
+         "one strict global threshold is simpler and over-blocks the ordinary <<items>>"),
+    ),
+    recommendation="Layer model-level safety with per-category classifiers, red-team every release of "
+                   "<<product>>, and report every rate with its upper bound.",
 )

@@ -3,6 +3,8 @@ voice-to-voice latency budget split across the stages of a spoken turn."""
 
 from __future__ import annotations
 
+import re
+
 from techpm import calc
 from techpm.generator.facets._calc import GPU, OPEN_SMALL_MODEL, PEAK_TO_MEAN, self_hosted_replicas, workload_cost
 from techpm.generator.facets.base import Ctx, Facet, Persona
@@ -96,10 +98,12 @@ def _figures(ctx: Ctx) -> None:
 FACET = Facet(
     name="speech",
     title="Speech in and out",
-    cues=((r"\bvoice\b", 3), (r"speech|spoken", 3), (r"call[- ]?cent(?:er|re)|contact[- ]cent(?:er|re)", 3),
-          (r"phone calls?|\bcalls?\b", 1), (r"\basr\b|speech recogni|transcri", 3), (r"\btts\b|text[- ]to[- ]speech", 3),
-          (r"voice[- ]to[- ]voice|barge[- ]in|\bivr\b|hotline|voicemail", 3), (r"\baudio\b|podcast|dictat", 2)),
-    boost=lambda b: 2.0 if "voice" in b.modalities else 0.0,
+    cues=((r"\bvoice\b", 3), (r"\bspeech\b|spoken", 3), (r"call[- ]?cent(?:er|re)|contact[- ]cent(?:er|re)", 3),
+          (r"phone calls?|\bcalls?\b", 1), (r"\basr\b|speech recogni", 2), (r"\btts\b|text[- ]to[- ]speech|dubb", 3),
+          (r"voice[- ]to[- ]voice|barge[- ]in|\bivr\b|hotline", 3), (r"\baudio\b|dictat", 1),
+          (r"real[- ]time|live|concurrent|conversation", 1)),
+    boost=lambda b: (1.0 if "voice" in b.modalities else 0.0)
+    - (3.0 if re.search(r"brand voice|tone of voice|voice and tone|in (?:our|their|your) voice", b.question.lower()) else 0.0),
     concept_groups=(
         ("speech recognition", "speech-to-text", "asr", "transcription"),
         ("speech synthesis", "text-to-speech", "tts", "synthesized voice"),
@@ -116,12 +120,12 @@ FACET = Facet(
         "May <<users>> interrupt <<product>> mid-sentence (barge-in), and when must a person take over the "
         "conversation?",
     ),
-    personas=(Persona("developer", "The voice engineer who owns telephony and audio",
-                      "stitches a phone gateway, a recogniser, a model and a synthesizer with custom glue",
-                      "deep in audio codecs and real-time systems; new to prompt design",
-                      "latency that only shows up on real calls, and transcripts that hide why a turn failed",
-                      "per-stage timings for every turn, recorded audio to replay, and one place to tune "
-                      "end-of-speech detection"),),
+    personas=(Persona("developer", "the voice engineer who owns the telephony and audio of <<product>>",
+                      "stitches a phone gateway, a recogniser, a model and a synthesizer with custom glue for each <<item>>",
+                      "deep in audio codecs and real-time systems; new to prompting the model behind <<product>>",
+                      "latency that only shows up on real <<items>>, and transcripts that hide why a turn failed",
+                      "per-stage timings for every turn of <<product>>, recorded audio to replay, and one place "
+                      "to tune end-of-speech detection"),),
     stages=("caller audio --> [voice activity + end-of-speech detection] --> [streaming speech recognition]",
             "  --> [model: reply streamed sentence by sentence] --> [streaming speech synthesis] --> audio out",
             "  <-- barge-in: new caller speech stops synthesis and cancels the rest of the reply"),
@@ -130,17 +134,17 @@ FACET = Facet(
          "final one when end-of-speech detection fires; robust recognisers trained on large, noisy, multilingual "
          "audio hold up on phone lines [[whisper]]. Keep the audio and the transcript together: most failures of "
          "<<product>> start as a misheard word."),
-        ("Speech synthesis", "The reply is synthesized sentence by sentence as the model streams it, so the "
-         "first audio leaves after the first sentence, not the whole answer; a consistent voice and "
-         "pronunciation lexicons for names, account terms and numbers read aloud."),
+        ("Speech synthesis", "The reply of <<product>> is synthesized sentence by sentence as the model streams "
+         "it, so the first audio leaves after the first sentence, not the whole answer. A consistent voice and "
+         "pronunciation lexicons cover the names, terms and numbers <<users>> hear read aloud."),
         ("Turn-taking and barge-in", "Voice activity detection runs on the incoming audio all the time; when "
          "<<users>> start talking over <<product>>, synthesis stops within milliseconds and the unspoken rest of the "
          "reply is dropped from the conversation history, so the model knows what was actually said."),
     ),
     figures=_figures,
     deep_dive=("The voice-to-voice budget",
-               "A spoken turn is a relay: end-of-speech detection, recognition, the model's first sentence, "
-               "the first synthesized audio, and the network both ways. The budget of <<voice_budget>> leaves "
+               "A spoken turn of <<product>> is a relay: end-of-speech detection, recognition, the model's first "
+               "sentence, the first synthesized audio, and the network both ways. The budget of <<voice_budget>> leaves "
                "<<llm_ms>> for the model, so the model on the voice path is small and fast, the prompt is a "
                "cached prefix, and anything slow (lookups, long reasoning) is announced with a filler sentence "
                "while it runs. End-of-speech detection is the hidden dial: wait too little and <<product>> "
@@ -154,11 +158,20 @@ FACET = Facet(
          "POST /v1/voice/sessions/{id}/handoff   {reason}  -> transfer to a person with the transcript"),
     api_notes="Per-minute pricing of audio in and out reads naturally to buyers of <<product>>; the model "
               "tokens behind each minute are the cost to watch.",
-    metrics=(("Voice-to-voice latency, p50 / p95", "<= <<voice_budget>>", "silence longer than that feels broken to <<users>>"),
-             ("Word error rate on key terms (names, numbers)", "tracked per channel and accent", "misheard words drive wrong actions"),
-             ("Barge-ins handled (synthesis stopped in time)", ">= 99%", "talking over <<users>> is rude")),
+    metrics=(("Voice-to-voice latency of <<product>>, p50 / p95", "<= <<voice_budget>>", "silence longer than that feels broken to <<users>>"),
+             ("Word error rate on the key terms of <<items>>", "tracked per channel and accent", "misheard words drive wrong actions"),
+             ("Barge-ins handled by <<product>> (synthesis stopped in time)", ">= 99%", "talking over <<users>> is rude")),
     users_noun="callers",
     item_noun="calls",
-    recommendation="Stream every stage (recognition, the model, synthesis) and spend the voice budget where "
-                   "the figures show it goes, with end-of-speech detection tuned on real recordings.",
+    tradeoffs=(
+        ("Pipeline shape", "recognition, model and synthesis as three streamed stages",
+         "a speech-to-speech model: fewer hops and more natural prosody, but harder to audit and to ground each turn of <<product>>"),
+        ("End-of-speech wait", "short, tuned per channel",
+         "longer waits suit <<users>> who pause mid-sentence, at the cost of every turn feeling slower"),
+        ("Model on the voice path", "a small, fast model with tools",
+         "the large model wins for the rare complex <<items>>, announced with a filler sentence while it thinks"),
+    ),
+    recommendation="Stream every stage of <<product>> (recognition, the model, synthesis), spend the "
+                   "<<voice_budget>> where the figures show it goes, and tune end-of-speech detection on real "
+                   "recordings.",
 )

@@ -32,7 +32,7 @@ def _figures(ctx: Ctx) -> None:
     minute_tokens = WORDS_PER_MINUTE * TOKENS_PER_WORD
     per_min = calc.api_cost_usd(SMALL_MODEL, 2 * minute_tokens, minute_tokens)
     per_min_large = calc.api_cost_usd(LARGE_MODEL, 2 * minute_tokens, minute_tokens)
-    ctx.add("translate_minute", "Model cost of one minute translated into one language", per_min,
+    ctx.add("translate_minute", f"Model cost of one minute translated by {ctx.values['product']} into one language", per_min,
             f"{usd(per_min)} on {SMALL_MODEL}, {usd(per_min_large)} on {LARGE_MODEL}, per target language",
             f"{WORDS_PER_MINUTE} words x {TOKENS_PER_WORD} tokens/word, read with context and written once",
             "calc.api_cost_usd", "languages with other scripts use more tokens per word: price them apart",
@@ -58,18 +58,18 @@ FACET = Facet(
         "Which of the <<languages>> matter most, in which directions, and what quality does each need (gist, "
         "publishable, legally binding)?",
         "Is there a glossary of names and terms that must translate the same way every time in <<product>>?",
-        "Who can judge quality in each language: bilingual reviewers on staff, vendors, or users' corrections?",
+        "Who can judge the quality of <<product>> in each language: bilingual reviewers on staff, vendors, or the corrections of <<users>>?",
     ),
-    personas=(Persona("end user", "people who speak different languages",
-                      "wait for a human translator, use a generic app, or do without",
-                      "fluent in their own language; can rarely check the other side",
+    personas=(Persona("end user", "<<users>> who speak different languages",
+                      "<<users>> wait for a human translator, use a generic app, or do without",
+                      "fluent in their own language; <<users>> can rarely check the other side",
                       "mistranslated names and numbers, and stilted text that signals a machine",
                       "meaning preserved, names and numbers exact, and a way to flag a bad translation"),),
     stages=("source text or transcript --> [language id] --> [translation model + glossary + context] --> [target text]",),
     components=(
-        ("Translation model", "A multilingual model translates directly between languages, trained across "
-         "hundreds of them, with a large model for low-resource languages [[nllb]]; speech-to-speech systems "
-         "go further and skip the text step [[seamless]]."),
+        ("Translation model", "A multilingual model translates directly between the <<languages>> of "
+         "<<product>>; such models are trained across hundreds of languages, low-resource ones included "
+         "[[nllb]], and speech-to-speech systems go further and skip the text step [[seamless]]."),
         ("Glossary and context", "A glossary pins the names, product terms and units of <<product>>; the "
          "previous sentences go with each segment, so pronouns and tone carry across."),
         ("Quality per language", "Each language is evaluated on its own: <<eval_segments>> segments rated by "
@@ -78,18 +78,24 @@ FACET = Facet(
     figures=_figures,
     deep_dive=("Quality differs by language",
                "An average over <<languages>> hides the languages where <<product>> fails, usually those with "
-               "little training data or another script. Evaluate each direction apart, with bilingual reviewers "
-               "first and an automatic metric only once it agrees with them, and treat names, numbers and "
-               "negations as critical errors, counted separately from fluency."),
-    risks=(("Low-resource languages", "quality drops sharply where training data is thin [[nllb]]: launch "
-            "those languages labelled as beta, with human review."),
-           ("Critical errors", "a flipped negation or a wrong number changes the meaning: check numbers and "
-            "names against the source automatically.")),
+               "little training data or another script. Each direction of <<product>> is evaluated apart, with "
+               "bilingual reviewers first and an automatic metric only once it agrees with them, and names, "
+               "numbers and negations count as critical errors, separately from fluency."),
+    risks=(("Low-resource languages", "quality drops sharply where training data is thin [[nllb]]: those of "
+            "the <<languages>> launch in <<product>> labelled as beta, with human review."),
+           ("Critical errors", "a flipped negation or a wrong number changes the meaning for <<users>>: "
+            "numbers and names are checked against the source automatically.")),
     api=("POST /v1/translations   {text | audio_id, source?, target, glossary_id?}  -> text, detected language",),
-    api_notes="Pricing per character or per minute, per target language, reads naturally for translation.",
-    metrics=(("Human adequacy score per language", ">= 4 of 5 on each launched language", "the worst language sets trust in <<product>>"),
-             ("Critical errors (names, numbers, negation) per 1,000 segments", "< 1", "the errors that cause harm")),
+    api_notes="Pricing <<product>> per character or per minute, per target language, reads naturally to buyers.",
+    metrics=(("Human adequacy score of <<product>> per language", ">= 4 of 5 on each launched language", "the worst language sets trust in <<product>>"),
+             ("Critical errors (names, numbers, negation) per 1,000 <<items>>", "< 1", "the errors that harm <<users>>")),
     item_noun="translations",
-    recommendation="Launch language by language, each with its own eval and glossary, and keep a person in "
-                   "the loop where the stakes or the data are thin.",
+    tradeoffs=(
+        ("Route", "direct translation between languages",
+         "pivoting through English halves the directions for <<languages>> at the cost of compounding errors"),
+        ("Model", "one multilingual model",
+         "dedicated models per pair win for the few directions carrying most <<items>>"),
+    ),
+    recommendation="Launch <<product>> language by language, each with its own eval and glossary, and keep a "
+                   "person in the loop where the stakes or the data are thin.",
 )

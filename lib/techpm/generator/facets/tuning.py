@@ -134,6 +134,12 @@ FACET = Facet(
     metrics=(("Win rate vs the base model (blind pairwise)", "> 60% on the target behaviour", "the change the tuning bought"),
              ("Regression on the general eval suite", "none beyond noise", "nothing else broke")),
     item_noun="requests",
+    tradeoffs=(
+        ("Method", "SFT then DPO on LoRA adapters",
+         "PPO with a reward model when the reward model of <<product>> will be reused for many rounds"),
+        ("Labels", "people for the first round, AI feedback after",
+         "people throughout when the judgement needs experts"),
+    ),
     recommendation="Start with SFT and DPO on LoRA adapters within the stated time and team, build the eval "
                    "suite before the first run, and keep PPO for when a reusable reward model pays for itself.",
 )

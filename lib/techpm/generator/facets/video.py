@@ -98,6 +98,12 @@ FACET = Facet(
     metrics=(("Moments found in the right scene (labelled queries)", ">= 85% in the top 5", "editors need the exact minute"),
              ("Time from upload to searchable", "< 1 hour", "freshness for news and events")),
     item_noun="searches",
+    tradeoffs=(
+        ("What is indexed first", "the transcript",
+         "frame captions first when the footage of <<product>> is mostly silent"),
+        ("Frame rate", "a low steady rate plus scene changes",
+         "dense sampling for fast action, multiplying the cost of <<video_hours>>"),
+    ),
     recommendation="Index the transcript first, add frame captions and on-screen text at scene changes, and "
                    "return moments with timestamps.",
 )
