@@ -28,7 +28,7 @@ from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL, Scale, build
 from techpm.generator.facets.base import Ctx, Facet
 from techpm.generator.figures import Figures, num, pct, usd
 from techpm.generator.method import SECTIONS
-from techpm.generator.reading import Brief, Quantity, read_question, say
+from techpm.generator.reading import Brief, read_question, say
 from techpm.generator.references import get_reference
 
 __all__ = ["MAX_FACETS", "NOTICE", "OfflinePlan", "answer", "plan"]
@@ -249,7 +249,7 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-MAX_WORDS = 2_950   # the method asks for about 2,500 words; longer answers drop their least central parts
+MAX_WORDS = 2_850   # the method asks for about 2,500 words; longer answers drop their least central parts
 
 
 class _Writer:

@@ -16,47 +16,27 @@ STEP_SUCCESS = 0.97          # chance one step (a model turn plus its tool call)
 TOOL_S = 1.0                 # seconds one tool call takes (a search, an API call, running tests takes longer)
 
 
-def _loop_tokens(steps: int) -> float:
-    fn = getattr(calc, "agent_loop_input_tokens", None)
-    if fn is not None:
-        try:
-            return float(fn(steps, SYSTEM_TOKENS, OBSERVATION_TOKENS + TURN_OUTPUT_TOKENS))
-        except (TypeError, ValueError):
-            pass
-    return steps * SYSTEM_TOKENS + (OBSERVATION_TOKENS + TURN_OUTPUT_TOKENS) * steps * (steps - 1) / 2
-
-
-def _success(steps: int, retries: int) -> float:
-    fn = getattr(calc, "agent_success_probability", None)
-    if fn is not None:
-        try:
-            return float(fn(STEP_SUCCESS, steps, retries_per_step=retries))
-        except (TypeError, ValueError):
-            pass
-    return calc.retry_success_probability(1 - STEP_SUCCESS, retries) ** steps
-
-
 def _figures(ctx: Ctx) -> None:
     steps_q = ctx.take("agent_steps")
     steps = int(max(1, min(steps_q.value, 10_000))) if steps_q else int(ctx.assume(
         "steps", STEPS, f"{STEPS} steps per task", "a plan, a few tool calls and a check"))
-    total_in = _loop_tokens(steps)
-    ctx.add("loop_tokens", "Tokens one task reads", total_in,
+    per_step = OBSERVATION_TOKENS + TURN_OUTPUT_TOKENS
+    total_in = calc.agent_loop_input_tokens(steps, SYSTEM_TOKENS, per_step)
+    ctx.add("loop_tokens", f"Tokens one {ctx.values.get('item', 'task')} of {ctx.values['product']} reads", total_in,
             f"{num(total_in)} input tokens over {steps} steps: every step re-reads the conversation so far",
-            f"{steps} x {num(SYSTEM_TOKENS)} + ({num(OBSERVATION_TOKENS)} + {TURN_OUTPUT_TOKENS}) x {steps} x {steps - 1} / 2",
-            "calc.agent_loop_input_tokens" if hasattr(calc, "agent_loop_input_tokens") else "arithmetic",
+            f"{steps} x {num(SYSTEM_TOKENS)} + {num(per_step)} x {steps} x {steps + 1} / 2",
+            "calc.agent_loop_input_tokens",
             f"{num(SYSTEM_TOKENS)} tokens of instructions and tool schemas, {num(OBSERVATION_TOKENS)} per tool "
             f"result, {TURN_OUTPUT_TOKENS} per model turn", uses=(steps_q,))
-    plain, one = _success(steps, 0), _success(steps, 1)
+    plain = calc.agent_success_probability(STEP_SUCCESS, steps)
+    one = calc.agent_success_probability(STEP_SUCCESS, steps, retries_per_step=1)
     ctx.add("task_success", "Tasks that finish without a person", one,
             f"{pct(plain)} of {steps}-step tasks with no retries, {pct(one)} with one retry per step",
             f"(step success)^{steps}; with a retry, (1 - {1 - STEP_SUCCESS:.2f}^2)^{steps}",
-            "calc.agent_success_probability" if hasattr(calc, "agent_success_probability") else
-            "calc.retry_success_probability", f"{pct(STEP_SUCCESS)} per step, failures independent: errors "
+            "calc.agent_success_probability", f"{pct(STEP_SUCCESS)} per step, failures independent: errors "
             "compound with length", uses=(steps_q,))
-    new = SYSTEM_TOKENS + (steps - 1) * (OBSERVATION_TOKENS + TURN_OUTPUT_TOKENS)
-    cached = calc.api_cost_usd(LARGE_MODEL, 0, steps * TURN_OUTPUT_TOKENS, cache_write_tokens=new,
-                               cache_read_tokens=max(0.0, total_in - new))
+    cached = calc.agent_loop_cost(LARGE_MODEL, steps, SYSTEM_TOKENS, per_step, TURN_OUTPUT_TOKENS,
+                                  caching=True).total_usd
     ctx.values["task_cost_cached"] = usd(cached)
     ctx.values["steps"] = str(steps)
     ctx.values["task_success"] = pct(one)
@@ -66,17 +46,18 @@ def _figures(ctx: Ctx) -> None:
                   basis=f"uncached; with prompt caching a task costs {usd(cached)}")
     budget_q = ctx.take("latency_ms")
     if budget_q is not None:
-        step = calc.serving_estimate(OPEN_MODEL, GPU, n_gpus=calc.min_gpus(OPEN_MODEL, GPU, 1, 8_000), batch_size=8,
-                                     prompt_tokens=int(min(total_in / steps, 100_000)), output_tokens=TURN_OUTPUT_TOKENS)
-        task_s = steps * (step.request_latency_s + TOOL_S)
+        n_gpus = calc.min_gpus(OPEN_MODEL, GPU, 1, int(SYSTEM_TOKENS + steps * per_step))
+        run = calc.agent_loop_latency(OPEN_MODEL, GPU, steps, SYSTEM_TOKENS, per_step, TURN_OUTPUT_TOKENS, TOOL_S,
+                                      n_gpus=n_gpus, prefix_caching=True)
+        task_s = run.total_s
         ok = task_s * 1000 <= budget_q.value
         ctx.add("task_time", f"Time per {ctx.values.get('item', 'task')} against the stated {budget_q.text}",
                 task_s * 1000 / budget_q.value,
-                f"{steps} steps x ({duration(step.request_latency_s)} of model time + {TOOL_S:g} s of tools) = "
-                f"{duration(task_s)}: {'within' if ok else 'over'} the {budget_q.text}",
-                f"steps x (one loaded model turn + one tool call)", "calc.serving_estimate",
-                f"{OPEN_MODEL} on {calc.get_gpu(GPU).name} as the reference; {TOOL_S:g} s per tool call",
-                uses=(budget_q,))
+                f"{steps} steps of model time and {TOOL_S:g}-second tool calls take {duration(task_s)}: "
+                f"{'within' if ok else 'over'} the {budget_q.text}",
+                "sum over steps of (prefill of the new tokens + decode of the reply + tool time)",
+                "calc.agent_loop_latency", f"{OPEN_MODEL} on {n_gpus} x {calc.get_gpu(GPU).name} with prefix "
+                "caching, idle (a best case)", uses=(budget_q,))
     if ctx.notes.get("monthly_usd") and (budget := ctx.brief.first("budget_usd")):
         ctx.take("budget_usd")
         monthly = float(ctx.notes["monthly_usd"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from techpm import calc
 from techpm.generator.facets._calc import LARGE_MODEL
-from techpm.generator.facets.base import Ctx, Facet, Persona
+from techpm.generator.facets.base import Ctx, Facet
 from techpm.generator.figures import num, pct, usd
 
 MARKUP_IN, MARKUP_OUT = 1.0, 5.0     # a per-token plan in $ per million tokens (in / out)

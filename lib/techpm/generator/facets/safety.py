@@ -17,55 +17,24 @@ REVIEWS_PER_HOUR = 60
 LAYER_MISS = (0.10, 0.20)      # miss rates of an input classifier and an output classifier
 
 
-def _upper_bound(n: int) -> float:
-    fn = getattr(calc, "zero_failure_upper_bound", None)
-    if fn is not None:
-        try:
-            return float(fn(n))
-        except (TypeError, ValueError):
-            pass
-    return calc.wilson_interval(0, n)[1]
-
-
-def _trials(rate: float) -> int:
-    fn = getattr(calc, "trials_to_bound_rate", None)
-    if fn is not None:
-        try:
-            return int(fn(rate))
-        except (TypeError, ValueError):
-            pass
-    return math.ceil(-math.log(0.05) / rate)
-
-
-def _layered(misses: tuple[float, ...]) -> float:
-    fn = getattr(calc, "layered_miss_rate", None)
-    if fn is not None:
-        try:
-            return float(fn(list(misses)))
-        except (TypeError, ValueError):
-            pass
-    return math.prod(misses)
-
-
 def _figures(ctx: Ctx) -> None:
     attacks_q = ctx.take("attacks")
     n = int(max(1, min(attacks_q.value, 1e12))) if attacks_q else int(ctx.assume(
         "red-team attacks", ATTACKS, f"{ATTACKS} red-team attacks per release", "a week of a small red team"))
-    bound = _upper_bound(n)
-    need = _trials(TARGET_RATE)
-    name = "calc.zero_failure_upper_bound" if hasattr(calc, "zero_failure_upper_bound") else "calc.wilson_interval"
+    bound = calc.zero_failure_upper_bound(n)
+    need = calc.trials_to_bound_rate(TARGET_RATE)
     ctx.add("redteam_bound", f"What a clean red-team run of {ctx.values['product']} proves", bound,
             f"0 successes in {num(n)} attacks still allows a true attack success rate up to {bound:.2%} (95% "
             f"confidence); proving it is below {pct(TARGET_RATE)} takes {num(need)} clean attempts",
-            "upper bound for 0 / n (about 3 / n, the rule of three)", name + ", calc.trials_to_bound_rate"
-            if hasattr(calc, "trials_to_bound_rate") else name, "attacks drawn independently; new attack styles "
-            "are outside the sample", uses=(attacks_q,))
-    missed = _layered(LAYER_MISS)
+            f"1 - 0.05^(1/{n}) (about 3 / n, the rule of three)",
+            "calc.zero_failure_upper_bound, calc.trials_to_bound_rate",
+            "attacks drawn independently; new attack styles are outside the sample", uses=(attacks_q,))
+    missed = calc.layered_miss_rate(LAYER_MISS)
     ctx.add("layers", f"Two independent layers in front of {ctx.values['product']}", missed,
             f"an input check missing {pct(LAYER_MISS[0])} and an output check missing {pct(LAYER_MISS[1])} let "
             f"{pct(missed)} through together, if their misses are independent (they rarely fully are)",
-            " x ".join(f"{m:g}" for m in LAYER_MISS), "calc.layered_miss_rate" if hasattr(calc, "layered_miss_rate")
-            else "arithmetic", "measure the joint miss rate on the red-team set")
+            " x ".join(f"{m:g}" for m in LAYER_MISS), "calc.layered_miss_rate",
+            "measure the joint miss rate on the red-team set")
     s = ctx.scale
     fps = FALSE_POSITIVE_RATE * s.per_day
     reviewers = math.ceil(fps / (REVIEWS_PER_HOUR * 8)) if fps > 0 else 0

@@ -6,20 +6,28 @@ from __future__ import annotations
 import re
 
 from techpm import calc
-from techpm.generator.facets._calc import GPU, OPEN_SMALL_MODEL, PEAK_TO_MEAN, self_hosted_replicas, workload_cost
+from techpm.generator.facets._calc import (
+    GPU,
+    OPEN_SMALL_MODEL,
+    PEAK_TO_MEAN,
+    self_hosted_replicas,
+    workload_cost,
+)
 from techpm.generator.facets.base import Ctx, Facet, Persona
-from techpm.generator.figures import duration, num, pct
+from techpm.generator.figures import duration, num, pct, usd
 from techpm.generator.reading import say
 
 # Design assumptions of a spoken turn (shown next to the figures they drive).
 BUDGET_MS = 800.0             # voice-to-voice when the question states none: a natural conversational gap
 NETWORK_MS = 100.0            # audio in and out over the phone or the internet, both directions
-ENDPOINT_MS = 200.0           # silence the recogniser waits for before it decides the speaker finished
+ENDPOINT_MS = 150.0           # silence the recogniser waits for before it decides the speaker finished
+ASR_FINAL_MS = 100.0          # the final transcript after end of speech, from a streaming recogniser
 TTS_FIRST_AUDIO_MS = 150.0    # synthesis of the first audio chunk of a streamed reply
 FIRST_SENTENCE_TOKENS = 15    # the reply starts speaking after its first sentence, not the whole answer
 TURN_PROMPT_TOKENS = 2_000    # instructions + the conversation so far
 CALL_MINUTES = 4.0            # average length of a session when the question states none
 TURNS_PER_MINUTE = 4.0        # the caller speaks about four times a minute
+TTS_SHARE = 0.5               # the agent speaks about half of each session
 
 
 def _item(ctx: Ctx) -> str:
@@ -30,23 +38,28 @@ def _figures(ctx: Ctx) -> None:
     budget_q = ctx.take("latency_ms", "ttft_ms")
     budget = budget_q.value if budget_q else ctx.assume("voice budget", BUDGET_MS, f"{BUDGET_MS:g} ms voice-to-voice",
                                                          "a natural gap between speakers in conversation")
-    fixed = NETWORK_MS + ENDPOINT_MS + TTS_FIRST_AUDIO_MS
+    fixed = NETWORK_MS + ENDPOINT_MS + ASR_FINAL_MS + TTS_FIRST_AUDIO_MS
     llm_ms = budget - fixed
     ttft = calc.ttft_s(OPEN_SMALL_MODEL, GPU, TURN_PROMPT_TOKENS) * 1000
     first_sentence = ttft + FIRST_SENTENCE_TOKENS * calc.decode_time_per_token_s(OPEN_SMALL_MODEL, GPU, 8,
                                                                                 TURN_PROMPT_TOKENS) * 1000
-    verdict = (f"the model's first sentence takes about {num(first_sentence)} ms, leaving {num(llm_ms - first_sentence)} ms "
-               "of slack" if llm_ms >= first_sentence else
-               f"the model's first sentence alone needs about {num(first_sentence)} ms: the budget fails unless "
-               "the reply starts with a short acknowledgement while the rest is generated")
+    total = calc.voice_latency_budget(ENDPOINT_MS, ASR_FINAL_MS, first_sentence, TTS_FIRST_AUDIO_MS, NETWORK_MS,
+                                      target_ms=budget if budget > 0 else BUDGET_MS)
+    verdict = (f"the model's first sentence takes about {num(first_sentence)} ms, so the turn totals "
+               f"{num(total.total_ms)} ms with {num(total.headroom_ms)} ms of slack" if total.meets_target else
+               f"the model's first sentence needs about {num(first_sentence)} ms, so the turn totals "
+               f"{num(total.total_ms)} ms and misses the budget unless the reply starts with a short "
+               "acknowledgement while the rest is generated")
     stated = say(budget_q) if budget_q else f"{budget:g} ms"
     ctx.add("voice_budget", "Voice-to-voice budget, stage by stage", llm_ms,
-            f"of {stated}: network {NETWORK_MS:g} ms, end-of-speech detection {ENDPOINT_MS:g} ms, first synthesized "
-            f"audio {TTS_FIRST_AUDIO_MS:g} ms, which leaves {num(llm_ms)} ms for the language model; {verdict}",
-            f"{stated} - ({NETWORK_MS:g} + {ENDPOINT_MS:g} + {TTS_FIRST_AUDIO_MS:g}) ms; model = prefill of "
-            f"{num(TURN_PROMPT_TOKENS)} tokens + {FIRST_SENTENCE_TOKENS} decode steps",
-            "calc.ttft_s, calc.decode_time_per_token_s", f"{OPEN_SMALL_MODEL} on one {calc.get_gpu(GPU).name} "
-            "(roofline, an idle best case)", uses=(budget_q,))
+            f"of {stated}: end-of-speech detection {ENDPOINT_MS:g} ms, final transcript {ASR_FINAL_MS:g} ms, first "
+            f"synthesized audio {TTS_FIRST_AUDIO_MS:g} ms and network {NETWORK_MS:g} ms leave {num(llm_ms)} ms for "
+            f"the language model; {verdict}",
+            f"{stated} - ({ENDPOINT_MS:g} + {ASR_FINAL_MS:g} + {TTS_FIRST_AUDIO_MS:g} + {NETWORK_MS:g}) ms; model = "
+            f"prefill of {num(TURN_PROMPT_TOKENS)} tokens + {FIRST_SENTENCE_TOKENS} decode steps",
+            "calc.voice_latency_budget, calc.ttft_s, calc.decode_time_per_token_s",
+            f"{OPEN_SMALL_MODEL} on one {calc.get_gpu(GPU).name} (roofline, an idle best case); stage times are "
+            "design assumptions to measure", uses=(budget_q,))
     ctx.values["llm_ms"] = f"{num(llm_ms)} ms"
     ctx.values["voice_budget"] = stated
     conc_q = ctx.take("concurrent_sessions")
@@ -79,17 +92,13 @@ def _figures(ctx: Ctx) -> None:
                   ctx.scale.per_month, cached_prefix=turns * TURN_PROMPT_TOKENS * 0.8, uses=(conc_q,),
                   basis=f"{turns:g} turns per {minutes:g}-minute session, {num(TURN_PROMPT_TOKENS)} tokens of "
                         "prompt and 60 of reply per turn, most of the prompt a cached prefix")
-    stt = getattr(calc, "speech_to_text_cost_usd", None)
-    tts = getattr(calc, "text_to_speech_cost_usd", None)
-    if stt and tts:
-        try:
-            audio = stt(minutes_month) + tts(minutes_month * 0.5)
-            ctx.add("audio_cost", "Recognition and synthesis per month", audio,
-                    f"{num(minutes_month)} minutes recognised and half as many synthesized: about ${audio:,.0f} a month",
-                    "minutes x price per minute", "calc.speech_to_text_cost_usd, calc.text_to_speech_cost_usd",
-                    "the callee speaks about half the time", uses=(conc_q,))
-        except (TypeError, ValueError):
-            pass
+    stt, tts = calc.stt_usd_per_minute(), calc.tts_usd_per_minute()
+    audio = minutes_month * stt + minutes_month * TTS_SHARE * tts
+    ctx.add("audio_cost", "Recognition and synthesis per month", audio,
+            f"{usd(audio)} a month: {num(minutes_month)} minutes recognised at {usd(stt)} a minute and "
+            f"{pct(TTS_SHARE)} of them synthesized at {usd(tts)} a minute",
+            "minutes x price per minute, each direction", "calc.stt_usd_per_minute, calc.tts_usd_per_minute",
+            "list prices of the tabled default speech models (techpm/data/audio_prices.json)", uses=(conc_q,))
     share = llm_ms / budget if budget else 0.0
     ctx.values["llm_share"] = pct(max(0.0, share))
     ctx.values["turn_time"] = duration(first_sentence / 1000)

@@ -28,13 +28,7 @@ def _figures(ctx: Ctx) -> None:
             "arithmetic", "conversational speech; silence and crosstalk change it", uses=(hours_q,))
     small = calc.api_cost_usd(SMALL_MODEL, tokens, pieces * SUMMARY_TOKENS, batch=True)
     large = calc.api_cost_usd(LARGE_MODEL, tokens, pieces * SUMMARY_TOKENS, batch=True)
-    stt = getattr(calc, "speech_to_text_cost_usd", None)
-    asr = ""
-    if stt is not None:
-        try:
-            asr = f"; recognition itself about {usd(float(stt(hours * 60)))}"
-        except (TypeError, ValueError):
-            asr = ""
+    asr = f"; recognition itself {usd(hours * 60 * calc.stt_usd_per_minute())} at the tabled per-minute price"
     ctx.add("summary_cost", f"Summarising {stated} with {ctx.values['product']}", small,
             f"{usd(small)} on {SMALL_MODEL} or {usd(large)} on {LARGE_MODEL} through the batch API{asr}",
             f"{num(tokens)} tokens in + {num(pieces)} x {SUMMARY_TOKENS} out, half price", "calc.api_cost_usd",
