@@ -52,7 +52,7 @@ _ROLE_WORDS = {
     "hours": "a time span", "minutes": "a time span", "duration_s": "a duration",
     "improvement_factor": "an improvement target", "points": "a tolerance in points", "percent": "a percentage",
     "model_params": "the model size", "preference_pairs": "preference data", "training_examples": "training data",
-    "eval_items": "evaluation items", "attacks": "red-team attacks", "agent_steps": "steps per task",
+    "eval_items": "evaluation items", "attacks": "red-team attacks", "compute_flops": "a compute budget", "agent_steps": "steps per task",
     "budget_usd": "a budget", "price_usd": "a price", "usd": "an amount of money", "gpus": "accelerators",
     "frames_per_s": "a frame rate", "tokens_per_s": "a token rate", "age": "an age limit", "year": "a date",
     "data_gb": "data volume", "data_bytes": "data volume", "count": "a count",

@@ -243,6 +243,10 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
     if scale_word in ("B", "T") and m.group(0)[-2:-1].isdigit() and not _PEOPLE_RE.match(after) \
             and not _DEVICE_RE.match(after) and not _DOC_RE.match(after):
         return Quantity(n, "parameters", "model_params", span(0))  # "a 70B" on its own
+    # compute
+    fl = re.match(r"[\s-]*(?:flops?|flop/s|floating[- ]point operations)\b", after, re.I)
+    if fl:
+        return Quantity(n, "FLOPs", "compute_flops", span(fl.end()))
     # time
     tm = re.match(r"[\s-]*(ms|msec|milliseconds?|s|secs?|seconds?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|"
                   r"months?|years?|yrs?)\b", after, re.I)
@@ -590,6 +594,13 @@ def number_forms(q: Quantity) -> tuple[str, ...]:
             forms += [f"{p}%", f"{p} %", f"{p} percent"]
         return tuple(dict.fromkeys(forms))
     forms = _plain(v) + _short(v)
+    if abs(v) >= 1e13:
+        mantissa, exponent = f"{v:.6e}".split("e")
+        m = mantissa.rstrip("0").rstrip(".")
+        e = int(exponent)
+        forms += [f"{m}e{e}", f"{m}e+{e}", f"{m}E{e}", f"{m} x 10^{e}", f"{m}x10^{e}"]
+        if m == "1":
+            forms += [f"10^{e}"]
     word = q.text.split(" ")[0].lower() if q.text else ""
     if word in _WORDS or q.text.lower().startswith(("a dozen", "a hundred", "a thousand", "a million",
                                                       "a billion", "half a million")):
@@ -608,7 +619,11 @@ def mentions(text: str, q: Quantity) -> int:
 
 
 def say(q: Quantity) -> str:
-    """The number of ``q`` as an answer writes it: '5,000', '700 ms', '4 GB', '$50,000', '5x', '1 billion'."""
+    """The number of ``q`` as an answer writes it: '5,000', '700 ms', '4 GB', '$50,000', '5x', '1 billion';
+    above ten trillion in scientific form ('1e24')."""
+    if abs(q.value) >= 1e13 and not q.unit.startswith("USD") and q.role not in ("latency_ms", "ttft_ms"):
+        mantissa, exponent = f"{q.value:.6e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     return number_forms(q)[0] if q.role not in ("model_params",) and q.value < 1e9 else (
         _short(q.value)[-1] if _short(q.value) and not _short(q.value)[-1].startswith("a ") else
         (_short(q.value) or _plain(q.value))[0])

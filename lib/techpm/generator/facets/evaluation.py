@@ -60,7 +60,8 @@ FACET = Facet(
     title="Evaluation plan",
     cues=((r"\bevals?\b", 4), (r"evaluat", 3), (r"benchmark", 2), (r"llm[- ]as[- ](?:a[- ])?judge|golden (?:set|dataset)", 4),
           (r"a/b test|regression test|win rate", 3), (r"how (?:do|would|will) (?:you|we) (?:know|measure)|measure (?:the )?quality", 3),
-          (r"accuracy|hallucination rate|quality bar", 1)),
+          (r"accuracy|hallucination rate|quality bar", 1),
+          (r"scores? .{0,30}(?:higher|lower|better|worse)|complain|regress|tell two .{0,20}apart", 2)),
     boost=lambda b: 2.0 if b.first("eval_items") else 0.0,
     concept_groups=(
         ("golden set", "labelled set", "labeled set", "eval set"),
@@ -90,6 +91,11 @@ FACET = Facet(
          "not, its agreement with people measured before it is trusted [[llm_judge]]."),
         ("Statistics", "Every score of <<product>> with a confidence interval, versions compared on the same "
          "items, and online A/B tests for the changes that pass offline [[error_bars]]."),
+        ("Slices", "Scores of <<product>> are reported per slice (topic, language, length, user segment), "
+         "because an average that holds can hide a slice that collapsed; each slice gets enough items for "
+         "its own error bar."),
+        ("Production loop", "Sampled live traffic of <<product>> is graded daily by the judge, disagreements "
+         "and user complaints go to human review, and every confirmed failure joins the regression set."),
     ),
     figures=_figures,
     deep_dive=("Evals that can tell two versions apart",
@@ -99,7 +105,9 @@ FACET = Facet(
                "of <<product>> once its agreement with people is measured and its position and length biases are "
                "controlled [[llm_judge]]. Beware Goodhart's law: once a score of <<product>> becomes the target, "
                "check it still tracks what <<users>> value."),
-    risks=(("Contamination and drift", "eval items leak into prompts or training, and real <<items>> drift "
+    risks=(("Benchmark versus product", "a public benchmark can rise while <<users>> complain: it measures "
+            "what its authors cared about, so <<product>> is judged on its own tasks first [[helm]]."),
+           ("Contamination and drift", "eval items leak into prompts or training, and real <<items>> drift "
             "away from the set: hold items out, and refresh from production samples of <<product>>."),),
     api=("POST /v1/evals/runs   {suite_id, candidate: {model, prompt_version}}  -> scores with intervals, diffs",),
     metrics=(("Judge agreement with human labels on <<product>>", ">= the agreement between two people", "trust in automated grading"),

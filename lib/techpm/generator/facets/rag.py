@@ -75,6 +75,7 @@ FACET = Facet(
           (r"\bsearch\b", 2), (r"\bcorpus\b|\barchive", 2), (r"question[- ]answering|\bq&a\b", 3),
           (r"chat with (?:our|your|their|the)|over (?:our|their|its|the) (?:docs|documents)", 3),
           (r"\bwiki\b|confluence|sharepoint|documentation (?:assistant|bot)|help[- ]cent(?:er|re)", 2),
+          (r"knowledge (?:assistant|management|bot)|internal knowledge|slack (?:history|messages|and)", 2),
           (r"\bcit(?:e|ation)s?\b|grounded", 1), (r"look ?up|find (?:the|relevant)", 1),
           (r"\b(?:over|across|from|on) (?:[\d,.]+\s*\w*\s+)?(?:past |our |their |the |its |internal )?(?:documents|contracts|"
            r"articles|pages|files|records|papers|manuals|reports|emails|notes|filings|policies|faqs?)\b", 3)),

@@ -130,7 +130,7 @@ FACET = Facet(
     title="Serving the model",
     cues=((r"\bserv(?:e|es|ing)\b", 3), (r"inference", 2), (r"throughput", 2), (r"\bgpus?\b|h100|h200|a100|b200", 3),
           (r"self[- ]host|on[- ]prem|open[- ]weights?", 2), (r"quantiz|\bint[48]\b|\bfp8\b", 2),
-          (r"speculative decoding|batching|kv[- ]cache|vllm", 3), (r"tokens per second|tokens/s|\bttft\b|first token", 2),
+          (r"speculative decoding|batching|kv[- ]cache|vllm", 3), (r"tokens per second|tokens/s|\bttft\b|first token|prefill|\bdecode\b", 3),
           (r"\bqps\b|\brps\b|requests per second", 2), (r"\d\s*[bt]\b[\s-]*(?:param|model)?|parameters", 2)),
     boost=lambda b: (2.0 if b.deployment == "self-hosted" else 0.0) + (1.0 if b.first("model_params", "gpus") else 0.0)
     + (1.0 if b.first("requests_per_s") else 0.0),

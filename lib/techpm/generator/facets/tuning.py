@@ -85,7 +85,8 @@ FACET = Facet(
     cues=((r"fine[- ]?tun", 4), (r"\brlhf\b|\bdpo\b|\bppo\b|reward model|\brlaif\b", 4),
           (r"preference (?:pairs|data|labels|tuning|optimi[sz]ation)|comparisons", 3), (r"\bsft\b|supervised fine|\blora\b|adapters?", 3),
           (r"post[- ]train|instruction[- ]tun|distill|train (?:our|a|an|its|their) own|pre-?train", 3),
-          (r"\btrain(?:ing)?\b", 1)),
+          (r"\btrain(?:ing)?\b", 1), (r"sycophan|too (?:verbose|agreeable|rude)|over-?refus|personality", 2),
+          (r"(?:data and|the) training (?:changes|data)|training (?:changes|data|run)", 2)),
     boost=lambda b: 2.0 if b.first("preference_pairs", "training_examples") else 0.0,
     concept_groups=(
         ("sft", "supervised fine-tuning"),
