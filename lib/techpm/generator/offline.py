@@ -211,7 +211,24 @@ def _stated_numbers(ctx: Ctx) -> None:
         if q in ctx.used:
             continue
         what = _ROLE_WORDS.get(q.role, "a count")
-        if q.role in ("users", "devices", "organizations") and s.per_day:
+        if q.role == "budget_usd" and "monthly_usd" in ctx.notes:
+            per_month = q.value / {"USD/year": 12.0, "USD/day": 1 / 30, "USD/week": 7 / 30,
+                                   "USD/quarter": 3.0}.get(q.unit, 1.0)
+            monthly, routed = float(ctx.notes["monthly_usd"]), float(ctx.notes["routed_usd"])
+            verdict = ("fits" if monthly <= per_month else
+                       "fits only with routing" if routed <= per_month else "does not fit even with routing")
+            ctx.add("budget", f"Against the stated budget, {q.text}", monthly / per_month if per_month else 0.0,
+                    f"{verdict}: {usd(monthly)} a month is {pct(monthly / per_month) if per_month else 'all'} of "
+                    f"{usd(per_month)}, {usd(routed)} with routing", "monthly model spend / monthly budget",
+                    "calc.api_cost_usd", "model spend only: retrieval, hosting and people come on top", uses=(q,))
+            ctx.notes["budget_verdict"] = verdict
+        elif q.role == "price_usd" and "cost_per_item" in ctx.notes:
+            cost = float(ctx.notes["cost_per_item"])
+            ctx.add("price", f"Against the stated price, {q.text}", cost / q.value if q.value else 0.0,
+                    f"a model cost of {usd(cost)} per {ctx.values['item']} is {pct(cost / q.value) if q.value else 'all'} "
+                    f"of {usd(q.value)}", "model cost per item / price", "calc.api_cost_usd",
+                    "the rest must pay for hosting, people and margin", uses=(q,))
+        elif q.role in ("users", "devices", "organizations") and s.per_day:
             share = q.value / max(1.0, s.users)
             ctx.add(f"stated_{q.role}", f"The stated {q.text}", q.value,
                     f"{say(q)} {q.unit}: {pct(share)} of the {num(s.users)} the scale uses, about "
@@ -235,21 +252,22 @@ def _stated_numbers(ctx: Ctx) -> None:
 def answer(question: str) -> Answer:
     """The offline six-section answer to ``question`` (backend "offline", no model, no cost)."""
     p = plan(question)
-    for level in range(3):
+    for level in range(4):
         writer = _Writer(p, level)
         sections = [writer.section(spec.number) for spec in SECTIONS]
-        if sum(len(s.markdown.split()) for s in sections) <= MAX_WORDS:
+        citations = [Citation(ref.title, ref.url) for ref in (get_reference(k) for k in writer.cited)]
+        result = Answer(question=p.question, sections=sections, backend="offline", model=None,
+                        citations=citations, cost_usd=0.0, notice=NOTICE)
+        if len(result.markdown.split()) <= MAX_WORDS:
             break
-    citations = [Citation(ref.title, ref.url) for ref in (get_reference(k) for k in writer.cited)]
-    return Answer(question=p.question, sections=sections, backend="offline", model=None,
-                  citations=citations, cost_usd=0.0, notice=NOTICE)
+    return result
 
 
 def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-MAX_WORDS = 2_850   # the method asks for about 2,500 words; longer answers drop their least central parts
+MAX_WORDS = 3_150   # the method asks for about 2,500 words; longer answers drop their least central parts
 
 
 class _Writer:
@@ -269,7 +287,7 @@ class _Writer:
             return full
         if self.level == 1:
             return full if rank == 1 else max(1, full - 1)
-        return max(1, full - rank)
+        return max(1, full - rank - (self.level - 2))
 
     def fill(self, text: str) -> str:
         values = self.ctx.values
@@ -315,6 +333,7 @@ class _Writer:
         questions: list[str] = []
         for rank, facet in enumerate(self.main):
             questions += list(facet.scoping[: self._take(rank, 3 if rank < 2 else 2)])
+        questions += [q for f in self.facets if f.name in self.p.supporting for q in f.scoping[:1]]
         questions += self._derived_questions()
         lines += [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
         lines += ["", "**What the question states.**"]
@@ -420,7 +439,7 @@ class _Writer:
         if not self.facets:
             return "\n".join(lines)
         lines += ["", "### The latency-cost-quality triangle", "", self._triangle()]
-        for facet in self.facets[: 4 - self.level]:
+        for facet in self.facets[: max(1, 4 - self.level)]:
             if facet.deep_dive:
                 title, text = facet.deep_dive
                 lines += ["", f"### {title}", "", text]
@@ -430,7 +449,8 @@ class _Writer:
                       "| Decision | Chosen here | The alternative, and when it wins |", "|---|---|---|"]
             lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
         lines += ["", "### What is hard", ""]
-        risks = [r for f in self.main for r in f.risks]
+        risks = [r for f in self.main for r in f.risks] + [
+            r for f in self.facets if f.name in self.p.supporting for r in f.risks[:1]]
         lines += [f"- **{name}:** {text}" for name, text in risks[: 7 - self.level]]
         names = " ".join(n.lower() for n, _ in risks)
         if "hallucinat" not in names:

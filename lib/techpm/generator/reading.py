@@ -355,6 +355,8 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
         pm2 = _PEOPLE_RE.match(after) or re.match(r"[\s-]*(?:person|people)?[\s-]*team\b", after, re.I)
         if pm2 and (re.search(r"team|squad|crew|have|with", ctx_before) or "team" in low_after[:30]):
             return Quantity(n, "people", "team_size", span(pm2.end()))
+        if re.search(r"(?:team|squad|crew) of\s*$|headcount of\s*$", ctx_before):
+            return Quantity(n, "people", "team_size", span(0))
     for regex, role in ((_TRAIN_RE, "preference_pairs"), (_ATTACK_RE, "attacks")):
         hit = regex.match(after)
         if hit:
@@ -412,7 +414,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 # --- everything else the question states --------------------------------------------------------------
 
 _MODALITY_CUES = {
-    "voice": r"\bvoice(?! and tone)(?!s? of)|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
+    "voice": r"(?<!brand )(?<!your )(?<!our )\bvoice(?! and tone)(?!s? of)|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
              r"podcast|transcri|dictat|\basr\b|\btts\b|text[- ]to[- ]speech|speech[- ]to[- ]text|\bivr\b|hotline|"
              r"\bsubtitl|\bcaption|interpret(?:er|ing)|meeting notes|voicemail",
     "image": r"\bimages?\b|\bphotos?\b|picture|screenshot|\bscan(?:s|ned)?\b|\bocr\b|receipt|x-?rays?|\bcamera|"
@@ -563,7 +565,17 @@ def _short(x: float) -> list[str]:
 
 def number_forms(q: Quantity) -> tuple[str, ...]:
     """The textual forms an answer may use for ``q``: "5,000", "5000", "5k", "5 thousand"; "700 ms",
-    "0.7 s"; "1 billion", "1B", "1,000,000,000"; "$50,000", "$50k"; "5x"; "40%"."""
+    "0.7 s"; "1 billion", "1B", "1,000,000,000"; "$50,000", "$50k"; "5x"; "40%"; and the number exactly
+    as the question wrote it ("7.00", "1e12")."""
+    return tuple(dict.fromkeys(_forms(q) + _as_written(q)))
+
+
+def _as_written(q: Quantity) -> tuple[str, ...]:
+    m = re.match(r"[$€£]?\s*(\d[\d,]*(?:\.\d+)?(?:[eE][+]?\d+)?)", q.text)
+    return (m.group(1),) if m else ()
+
+
+def _forms(q: Quantity) -> tuple[str, ...]:
     v, forms = q.value, []
     if q.role in ("latency_ms", "ttft_ms"):
         for p in _plain(v):

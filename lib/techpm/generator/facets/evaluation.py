@@ -61,6 +61,7 @@ FACET = Facet(
     cues=((r"\bevals?\b", 4), (r"evaluat", 3), (r"benchmark", 2), (r"llm[- ]as[- ](?:a[- ])?judge|golden (?:set|dataset)", 4),
           (r"a/b test|regression test|win rate", 3), (r"how (?:do|would|will) (?:you|we) (?:know|measure)|measure (?:the )?quality", 3),
           (r"accuracy|hallucination rate|quality bar", 1),
+          (r"^(?:how (?:would|do|should|can|will) (?:you|we|i) )?(?:evaluate|measure|benchmark|test)\b", 3),
           (r"scores? .{0,30}(?:higher|lower|better|worse)|complain|regress|tell two .{0,20}apart", 2)),
     boost=lambda b: 2.0 if b.first("eval_items") else 0.0,
     concept_groups=(
@@ -70,7 +71,7 @@ FACET = Facet(
         ("a/b test", "online test"),
         ("regression",),
     ),
-    domain_terms=("golden set", "llm judge", "judge agreement"),
+    domain_terms=("golden set", "judge agreement", "goodhart"),
     scoping=(
         "Which decision will the evals of <<product>> drive (ship or not, which model, which prompt), each "
         "with its own set and error bar?",

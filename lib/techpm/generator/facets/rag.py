@@ -88,10 +88,10 @@ FACET = Facet(
         ("citation", "cite", "cited"),
         ("recall@", "recall at", "retrieval recall"),
     ),
-    domain_terms=("rerank", "bm25", "chunks", "vector index", "recall@"),
+    domain_terms=("rerank", "bm25", "vector index", "recall@"),
     scoping=(
-        "What is in <<docs>>: born-digital or scanned, how long, how many languages, how fast it changes, "
-        "and who may see which part? Permissions must survive retrieval.",
+        "What is in <<docs>> (born-digital or scanned, how long, how many languages, how fast it changes), "
+        "and who may see which part, so that permissions survive retrieval?",
         "What do <<users>> ask of <<product>>: a single fact, a comparison across many sources, or a summary, "
         "each with a different retrieval depth?",
         "Must every claim cite a passage, and is \"I could not find it\" an acceptable answer for <<users>>?",
@@ -112,7 +112,7 @@ FACET = Facet(
          "failed retrievals, more again with reranking [[contextual_retrieval]]."),
         ("Retrieval", "Hybrid search: BM25 catches exact terms (names, codes, quoted phrases) and dense vectors "
          "catch paraphrase; fuse the rankings, rerank the top <<candidates>> with a cross-encoder and keep <<k>> "
-         "(a design choice to tune on the eval: the Contextual Retrieval post reranks 150 and keeps 20). An HNSW "
+         "(a design choice to tune on the eval: the Contextual Retrieval post reranks 150 and keeps 20 [[contextual_retrieval]]). An HNSW "
          "index answers in milliseconds over <<docs>> [[hnsw]], filtered by what the asker may read before ranking."),
         ("Cited generation", "The prompt of <<product>> puts the strongest passages first and last, since models "
          "use the middle of a long prompt least [[lost_middle]]; the answer quotes and cites passage ids, and "

@@ -67,7 +67,7 @@ FACET = Facet(
         ("upper bound", "confidence", "rule of three"),
         ("policy", "taxonomy"),
     ),
-    domain_terms=("red team", "jailbreak", "moderation", "rule of three", "over-refusal"),
+    domain_terms=("jailbreak", "moderation", "rule of three", "over-refusal"),
     scoping=(
         "Which harms matter most for <<product>> (self-harm, abuse, fraud, dangerous advice), and what is the "
         "written policy for each: block, warn, or escalate?",

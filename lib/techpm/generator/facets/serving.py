@@ -142,7 +142,7 @@ FACET = Facet(
         ("quantiz", "fp8", "int4"),
         ("throughput", "tokens/s"),
     ),
-    domain_terms=("kv cache", "continuous batching", "tensor parallel", "paged"),
+    domain_terms=("continuous batching", "tensor parallel", "paged kv cache"),
     scoping=(
         "Which model serves <<product>> (size, dense or mixture of experts, context length), and may we quantize or distil it?",
         "What traffic reaches <<product>> at the peak and on average, how long are prompts and outputs, and is it interactive or batch?",

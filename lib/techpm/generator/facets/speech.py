@@ -119,8 +119,7 @@ FACET = Facet(
         ("barge-in", "interrupt", "turn-taking", "end-of-speech", "endpointing"),
         ("voice-to-voice", "latency budget", "first audio"),
     ),
-    domain_terms=("speech recognition", "text-to-speech", "barge-in", "voice-to-voice", "endpointing",
-                  "speech synthesis", "asr"),
+    domain_terms=("text-to-speech", "barge-in", "voice-to-voice", "speech synthesis"),
     scoping=(
         "What voice-to-voice delay do <<users>> tolerate before the silence feels broken, and is it measured "
         "from the end of their speech to the first audio of the reply?",
