@@ -9,8 +9,8 @@ import pytest
 from techpm.errors import TechpmError
 from techpm.generator import facets, offline
 from techpm.generator.facets import Facet
-from techpm.generator.references import get_reference
 from techpm.generator.reading import read_question
+from techpm.generator.references import get_reference
 
 NAMES = [f.name for f in facets.ALL]
 

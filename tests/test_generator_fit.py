@@ -49,7 +49,7 @@ def test_questions_no_facet_covers_are_declined_plainly(results):
         assert not p.facets
         assert "No offline template covers this question" in answer.sections[0].markdown
         for q in p.brief.quantities:  # the stated numbers still get their calculations
-            assert f"The stated" in answer.sections[3].markdown and q.text in answer.markdown
+            assert "The stated" in answer.sections[3].markdown and q.text in answer.markdown
 
 
 def test_no_leftovers_from_inactive_facets(results):

@@ -10,7 +10,7 @@ import pytest
 from techpm import calc
 from techpm.errors import TechpmError
 from techpm.generator import offline
-from techpm.generator.facets._calc import LARGE_MODEL, PEAK_TO_MEAN, SMALL_MODEL
+from techpm.generator.facets._calc import LARGE_MODEL, PEAK_TO_MEAN
 from techpm.generator.figures import num, size, usd
 from techpm.generator.method import SECTIONS
 from techpm.generator.references import REFERENCES, get_reference

@@ -13,7 +13,8 @@ How it reads a number: one pass over the text finds each number (``5,000``, ``1.
 trillion) and the few words after it; the unit or noun there decides its role. Guards keep the usual
 traps out: a number glued to letters is a name (``K-12``, ``H100``, ``GPT-4``, ``p95``), "1 billion
 phones" counts devices while "a 1B model" or "1T parameters" is a model size, "5,000 concurrent calls"
-are sessions, not documents, and a bare year is a date. Every pattern looks at a bounded window, so a
+are sessions, not documents, and a bare year is a date. Every pattern looks at a bounded window, the
+quantities stop at ``MAX_QUANTITIES`` and the cues are read in the first ``CUE_CHARS`` characters, so a
 question of a megabyte is read in linear time. Numbers it cannot place are kept with role ``"count"``
 and the noun that follows, so no stated number is dropped.
 """
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 __all__ = ["Brief", "Quantity", "mentions", "number_forms", "rate_per_s", "read_question", "say"]
 
 MAX_QUANTITIES = 40  # a question states a handful; a pasted document is capped, not read forever
+CUE_CHARS = 20_000   # modalities, workloads, regulations, users and facet cues are read in this much text
 
 
 @dataclass(frozen=True)
@@ -518,7 +520,7 @@ def read_question(question: str) -> Brief:
     if not isinstance(question, str) or not question.strip():
         raise TechpmError(f"question must be a non-empty string, got {question!r:.80}.")
     text = " ".join(question.split())
-    low = text.lower()
+    low = text[:CUE_CHARS].lower()
     quantities = _quantities(text)
     modalities = {"text"} | {name for name, cue in _MODALITY_CUES.items() if re.search(cue, low)}
     if "image" in modalities and re.search(r"\bimage (?:generation|model)\b|text[- ]to[- ]image", low):
