@@ -26,7 +26,7 @@ from techpm.generator import facets as facet_registry
 from techpm.generator.answer import Answer, Citation, Section
 from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL, Scale, build_scale, workload_cost
 from techpm.generator.facets.base import Ctx, Facet
-from techpm.generator.figures import Figures, num, pct, usd
+from techpm.generator.figures import Figures, duration, num, pct, usd
 from techpm.generator.method import SECTIONS
 from techpm.generator.reading import Brief, read_question, say
 from techpm.generator.references import get_reference
@@ -94,7 +94,7 @@ class OfflinePlan:
 # --- reading the question into text slots -------------------------------------------------------------
 
 _BUILD = re.compile(r"\b(?:design|build|create|launch|architect|propose|ship|scope|price|evaluate|make|add|"
-                    r"develop|plan|implement|deploy|run|serve|improve|reduce|cut|fine-tune|train|red-team|"
+                    r"develop|plan|implement|deploy|serve|improve|reduce|cut|fine-tune|train|red-team|"
                     r"secure|test|set up|introduce|choose|pick)\s+(?:an?|the|our|your|their|a new|new)?\s*"
                     r"(?P<what>[\w'/&+-]+(?:\s+[\w'/&+-]+){0,5}?)"
                     r"(?=\s+(?:for|that|which|to|with|on|at|in|across|over|from|using|so|where|when|while|by|"
@@ -228,6 +228,16 @@ def _stated_numbers(ctx: Ctx) -> None:
                     f"a model cost of {usd(cost)} per {ctx.values['item']} is {pct(cost / q.value) if q.value else 'all'} "
                     f"of {usd(q.value)}", "model cost per item / price", "calc.api_cost_usd",
                     "the rest must pay for hosting, people and margin", uses=(q,))
+        elif q.role in ("latency_ms", "ttft_ms") and "workload" in ctx.notes:
+            _latency_check(ctx, q)
+        elif q.role == "team_size":
+            span_q = next((t for t in ctx.brief.quantities if t.role in ("weeks", "months")), None)
+            weeks = (span_q.value * (4.3 if span_q.role == "months" else 1.0)) if span_q else 12.0
+            ctx.add("team", f"The stated team, {q.text}", q.value * weeks,
+                    f"{say(q)} people for {span_q.text if span_q else 'a quarter'}: about {num(q.value * weeks)} "
+                    "person-weeks, enough for one focused workstream per person; the plan in section 4 is cut "
+                    "to fit it", f"{say(q)} x {weeks:,.1f} weeks", "arithmetic",
+                    "a quarter (12 weeks) when no deadline is stated", uses=(q, span_q))
         elif q.role in ("users", "devices", "organizations") and s.per_day:
             share = q.value / max(1.0, s.users)
             ctx.add(f"stated_{q.role}", f"The stated {q.text}", q.value,
@@ -245,6 +255,28 @@ def _stated_numbers(ctx: Ctx) -> None:
             ctx.add(f"stated_{q.role}", f"The stated \"{q.text}\" ({what})", q.value,
                     f"{say(q)} {q.unit}".strip() + ": no calculator in this answer depends on it; section 1 asks "
                     "what it should change", "as stated", "reading of the question", uses=(q,))
+
+
+def _latency_check(ctx: Ctx, q: Quantity) -> None:
+    """A stated latency no facet used: what a reference replica does with this workload's tokens."""
+    from techpm import calc
+    from techpm.generator.facets._calc import GPU, OPEN_MODEL
+
+    _, tokens_in, tokens_out, _ = ctx.notes["workload"]
+    prompt, out = int(max(1, min(tokens_in, 100_000))), int(max(1, min(tokens_out, 4_000)))
+    n_gpus = calc.min_gpus(OPEN_MODEL, GPU, 8, prompt + out)
+    est = calc.serving_estimate(OPEN_MODEL, GPU, n_gpus=n_gpus, batch_size=8, prompt_tokens=prompt, output_tokens=out)
+    budget_s = q.value / 1000
+    whole = est.request_latency_s <= budget_s
+    first = est.ttft_s <= budget_s
+    ctx.add("latency_check", f"Against the stated {q.text}", est.request_latency_s / budget_s,
+            f"a {num(prompt)}-token prompt gets its first token after {duration(est.ttft_s)} and the whole "
+            f"{num(out)}-token answer after {duration(est.request_latency_s)} on a loaded replica: "
+            + ("the whole answer fits" if whole else "only a streamed first token fits" if first else
+               "not even the first token fits: shorten the prompt or use a smaller model"),
+            f"TTFT = prefill; total = TTFT + {num(out)} x time per token", "calc.serving_estimate",
+            f"{OPEN_MODEL} on {n_gpus} x {calc.get_gpu(GPU).name} at batch 8 as a reference; hosted APIs publish "
+            "no such guarantee, so measure them", uses=(q,))
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -340,8 +372,9 @@ class _Writer:
         b = self.p.brief
         if b.quantities:
             for q in b.quantities:
+                shown = say(q) if q.unit in ("ms", "GB") or q.unit.startswith("USD") else f"{say(q)} {q.unit}"
                 lines.append(f"- \"{q.text}\": {_ROLE_WORDS.get(q.role, 'a count')}"
-                             + (f" ({say(q)} {q.unit})" if q.unit and q.unit not in q.text.lower() else "") + ".")
+                             + (f" ({shown.strip()})" if q.unit and q.unit not in q.text.lower() else "") + ".")
         else:
             lines.append("- No numbers: every number below is an assumption, stated so it can be challenged.")
         if len(b.modalities) > 1:

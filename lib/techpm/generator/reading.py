@@ -112,7 +112,9 @@ _DOCS = ("documents", "docs", "contracts", "pages", "pdfs", "files", "articles",
          "slides", "spreadsheets", "datasets", "wiki pages", "faqs", "questions", "items", "skus",
          "applications", "prescriptions", "charts", "scans", "x-rays", "studies", "songs", "tracks",
          "episodes", "podcasts", "lectures", "courses", "lessons", "functions", "services", "microservices",
-         "tables", "queries", "prompts", "outputs", "responses", "answers", "entries", "articles a day")
+         "tables", "queries", "prompts", "outputs", "responses", "answers", "entries", "opinions", "statutes",
+         "regulations", "precedents", "memos", "briefs", "theses", "dissertations", "abstracts", "guidelines",
+         "protocols", "procedures", "sops", "playbooks", "runbooks", "specs", "specifications", "drawings")
 _MEDIA = {"images": "images", "photos": "images", "pictures": "images", "screenshots": "images",
           "videos": "videos", "clips": "videos", "recordings": "recordings", "calls": "calls",
           "meetings": "meetings", "frames": "frames"}
@@ -130,6 +132,19 @@ _ATTACKS = ("attacks", "jailbreaks", "jailbreak attempts", "red-team prompts", "
             "adversarial prompts", "attack prompts", "probes")
 
 
+_NOT_PEOPLE = frozenset((
+    "servers", "containers", "parameters", "orders", "vectors", "clusters", "layers", "numbers", "letters",
+    "chapters", "characters", "headers", "answers", "papers", "filters", "registers", "computers", "routers",
+    "printers", "trailers", "meters", "liters", "litres", "centimeters", "kilometers", "millimeters", "dollars",
+    "errors", "sensors", "monitors", "motors", "processors", "accelerators", "transformers", "adapters",
+    "encoders", "decoders", "classifiers", "embedders", "rerankers", "tokenizers", "counters", "markers",
+    "folders", "binders", "towers", "centers", "quarters", "corridors", "floors", "doors", "colors", "factors",
+    "tensors", "indicators", "elements", "documents", "segments", "components", "comments", "payments",
+    "events", "agents", "clients", "patients", "students", "assistants", "restaurants", "plants", "variants",
+    "tenants", "percents", "cents", "fees", "employees", "trustees", "degrees", "committees", "guarantees",
+    "attendees", "refugees", "trainees", "licensees", "pharmacies", "others", "offers", "answers", "hours"))
+
+
 def _word_list(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -144,7 +159,7 @@ _ATTACK_RE = re.compile(rf"\s*{_MOD}({_word_list(_ATTACKS)})\b", re.I)
 _RATE_RE = re.compile(rf"[\s-]*{_MOD}({_word_list(_REQUESTS)})?\s*(?:per|a|an|each|every|/)\s*"
                       r"(second|sec|s|minute|min|hour|hr|day|week|month|year)\b", re.I)
 _UNIT_RATE_RE = re.compile(r"\s*(qps|rps|req/s|requests?/s|queries/s|rpm|tps|tokens?/s|tok/s|tokens?/sec)\b", re.I)
-_CONCURRENT_RE = re.compile(r"\s*(?:(?:[a-z]+\s+)?(?:concurrent|simultaneous|parallel|live|active|open)"
+_CONCURRENT_RE = re.compile(r"\s*(?:(?:[a-z]+\s+)?(?:concurrent|simultaneous|parallel|live)"
                             r"(?:ly)?\s+([a-z]+)|([a-z]+) (?:at once|in parallel|concurrently|"
                             r"at the same time))", re.I)
 _SKIP_PREV = re.compile(r"\b(?:llama|gpt|claude|gemini|mistral|qwen|phi|gemma|version|v|ios|android|python|"
@@ -350,15 +365,16 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
                         span(cm.end()))
     ctx_before = before[-30:].lower()
     # team: "a team of 6", "6 engineers on the team", "6-person team"
-    if re.search(r"team of\s*$|squad of\s*$|crew of\s*$|with (?:only |just )?$|we have (?:only |just )?$|"
-                 r"headcount of\s*$", ctx_before) or re.match(
-                     r"[\s-]*(?:person|people|engineer|member|ml engineers?|engineers?)[\s-]+(?:team|squad|on the team)",
-                     after, re.I):
-        pm2 = _PEOPLE_RE.match(after) or re.match(r"[\s-]*(?:person|people)?[\s-]*team\b", after, re.I)
-        if pm2 and (re.search(r"team|squad|crew|have|with", ctx_before) or "team" in low_after[:30]):
-            return Quantity(n, "people", "team_size", span(pm2.end()))
-        if re.search(r"(?:team|squad|crew) of\s*$|headcount of\s*$", ctx_before):
-            return Quantity(n, "people", "team_size", span(0))
+    builders = re.match(r"[\s-]*(?:[a-z]+\s+)?(engineers?|people|persons?|developers?|researchers?|scientists?|"
+                        r"members?|pms?|designers?|annotators?)\b", after, re.I)
+    if re.search(r"(?:team|squad|crew|headcount) of\s*$", ctx_before):
+        return Quantity(n, "people", "team_size", span(builders.end() if builders else 0))
+    team = re.match(r"[\s-]*(?:person|people|engineer|member)s?[\s-]+(?:team|squad)\b", after, re.I)
+    if team:
+        return Quantity(n, "people", "team_size", span(team.end()))
+    if builders and n <= 200 and re.search(r"(?:with|have|has|only|just|of|hire|add)\s*$", ctx_before) and \
+            re.search(r"\b(?:we|our|team|with|only|just|hire)\b", ctx_before):
+        return Quantity(n, "people", "team_size", span(builders.end()))
     for regex, role in ((_TRAIN_RE, "preference_pairs"), (_ATTACK_RE, "attacks")):
         hit = regex.match(after)
         if hit:
@@ -377,6 +393,9 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
         hit = regex.match(after)
         if hit:
             return Quantity(n, hit.group(1).lower(), role, span(hit.end()))
+    person = re.match(r"\s*(?:[a-z]+\s+)?([a-z]+(?:ers|ors|ists|ians|ants|ees))\b", after, re.I)
+    if person and person.group(1).lower() not in _NOT_PEOPLE and not _DOC_RE.match(after):
+        return Quantity(n, person.group(1).lower(), "users", span(person.end()))  # adjusters, auditors, pharmacists
     media = re.match(rf"\s*{_MOD}({'|'.join(_MEDIA)})\b", after, re.I)
     if media:
         return Quantity(n, media.group(1).lower(), "media_items", span(media.end()))

@@ -15,7 +15,7 @@ def _figures(ctx: Ctx) -> None:
 FACET = Facet(
     name="assistant",
     title="An assistant built on a language model",
-    cues=((r"\bchat ?bot|\bassistant|copilot|\btutor|companion|concierge|help ?desk", 3),
+    cues=((r"\bchat ?bot|\bassistant|copilot|\btutor|companion|concierge|help ?desk", 4),
           (r"\bdraft|\bwrite|\bsummar|\brecap|\bcompose|\bgenerat|\banswer", 2),
           (r"\bllm\b|language model|\bgpt|\bclaude|\bai\b|genai|generative", 2),
           (r"customer[- ](?:support|service)|support tickets?|onboarding", 2)),

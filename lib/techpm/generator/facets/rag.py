@@ -72,14 +72,15 @@ FACET = Facet(
     name="rag",
     title="Retrieval over a corpus",
     cues=((r"\brag\b", 4), (r"retriev", 3), (r"knowledge base", 3), (r"semantic search|enterprise search", 3),
-          (r"\bsearch\b", 2), (r"\bcorpus\b|\barchive", 2), (r"question[- ]answering|\bq&a\b", 3),
+          (r"\bsearch(?:es|ing)?\b", 2), (r"\bcorpus\b|\barchive", 2), (r"question[- ]answering|\bq&a\b", 3),
           (r"chat with (?:our|your|their|the)|over (?:our|their|its|the) (?:docs|documents)", 3),
           (r"\bwiki\b|confluence|sharepoint|documentation (?:assistant|bot)|help[- ]cent(?:er|re)", 2),
           (r"knowledge (?:assistant|management|bot)|internal knowledge|slack (?:history|messages|and)", 2),
           (r"\bcit(?:e|ation)s?\b|grounded", 1), (r"look ?up|find (?:the|relevant)", 1),
           (r"\b(?:over|across|from|on) (?:[\d,.]+\s*\w*\s+)?(?:past |our |their |the |its |internal )?(?:documents|contracts|"
            r"articles|pages|files|records|papers|manuals|reports|emails|notes|filings|policies|faqs?)\b", 3)),
-    boost=lambda b: 1.0 if any(q.role == "documents" for q in b.quantities) else 0.0,
+    boost=lambda b: (1.0 if any(q.role == "documents" for q in b.quantities) else 0.0)
+    + (1.0 if "rag" in b.workloads and any(q.role == "documents" for q in b.quantities) else 0.0),
     concept_groups=(
         ("retriev", "search"),
         ("chunk",),

@@ -56,7 +56,7 @@ FACET = Facet(
     name="safety",
     title="Safety, moderation and red teaming",
     cues=((r"safety|\bsafe\b|harm", 3), (r"moderat", 4), (r"jailbreak|prompt injection|red[- ]team", 4),
-          (r"abuse|misuse|toxic|hate|harass|self[- ]harm|\bcsam\b|extremis|scam|fraud", 3),
+          (r"abuse|misuse|toxic|hate|harass|self[- ]harm|\bcsam\b|extremis", 3),
           (r"guardrails?|safeguards?|content (?:filter|polic)|trust (?:and|&) safety", 3),
           (r"children|kids|minors|teen", 1)),
     boost=lambda b: (1.0 if b.first("attacks") else 0.0) + (3.0 if "COPPA" in b.regulated else 0.0),
