@@ -61,7 +61,7 @@ FACET = Facet(
     cues=((r"\bevals?\b", 4), (r"evaluat", 3), (r"benchmark", 2), (r"llm[- ]as[- ](?:a[- ])?judge|golden (?:set|dataset)", 4),
           (r"a/b test|regression test|win rate", 3), (r"how (?:do|would|will) (?:you|we) (?:know|measure)|measure (?:the )?quality", 3),
           (r"accuracy|hallucination rate|quality bar", 1),
-          (r"^(?:how (?:would|do|should|can|will) (?:you|we|i) )?(?:evaluate|measure|benchmark|test)\b", 3),
+          (r"^(?:how (?:would|do|should|can|will) (?:you|we|i) )?(?:evaluate|measure|benchmark|test)\b", 4),
           (r"scores? .{0,30}(?:higher|lower|better|worse)|complain|regress|tell two .{0,20}apart", 2)),
     boost=lambda b: 2.0 if b.first("eval_items") else 0.0,
     concept_groups=(
