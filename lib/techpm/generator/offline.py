@@ -212,8 +212,7 @@ def _stated_numbers(ctx: Ctx) -> None:
             continue
         what = _ROLE_WORDS.get(q.role, "a count")
         if q.role == "budget_usd" and "monthly_usd" in ctx.notes:
-            per_month = q.value / {"USD/year": 12.0, "USD/day": 1 / 30, "USD/week": 7 / 30,
-                                   "USD/quarter": 3.0}.get(q.unit, 1.0)
+            per_month = usd_per_month(q)
             monthly, routed = float(ctx.notes["monthly_usd"]), float(ctx.notes["routed_usd"])
             verdict = ("fits" if monthly <= per_month else
                        "fits only with routing" if routed <= per_month else "does not fit even with routing")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Brief", "Quantity", "mentions", "number_forms", "rate_per_s", "read_question", "say"]
+__all__ = ["Brief", "Quantity", "mentions", "number_forms", "rate_per_s", "read_question", "say", "usd_per_month"]
 
 MAX_QUANTITIES = 40  # a question states a handful; a pasted document is capped, not read forever
 CUE_CHARS = 20_000   # modalities, workloads, regulations, users and facet cues are read in this much text
@@ -660,6 +660,12 @@ def say(q: Quantity) -> str:
     return number_forms(q)[0] if q.role not in ("model_params",) and q.value < 1e9 else (
         _short(q.value)[-1] if _short(q.value) and not _short(q.value)[-1].startswith("a ") else
         (_short(q.value) or _plain(q.value))[0])
+
+
+def usd_per_month(q: Quantity) -> float:
+    """An amount of US dollars per 30-day month: "$2M a year" -> 166,667; a one-off or monthly amount as is."""
+    per = {"USD/year": 1 / 12, "USD/quarter": 1 / 3, "USD/week": 30 / 7, "USD/day": 30.0}
+    return q.value * per.get(q.unit, 1.0)
 
 
 def rate_per_s(q: Quantity) -> float | None:

@@ -7,6 +7,7 @@ from techpm import calc
 from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL
 from techpm.generator.facets.base import Ctx, Facet
 from techpm.generator.figures import num, pct, usd
+from techpm.generator.reading import usd_per_month
 
 PROMPT, OUTPUT, PREFIX = 3_000, 400, 2_000
 ROUTE_SHARE = 0.7
@@ -76,7 +77,7 @@ def _figures(ctx: Ctx) -> None:
         return
     spend_q = ctx.take("budget_usd", "usd")
     if spend_q is not None:
-        per_month = spend_q.value / {"USD/year": 12.0, "USD/day": 1 / 30, "USD/week": 7 / 30}.get(spend_q.unit, 1.0)
+        per_month = usd_per_month(spend_q)
         goal = per_month / factor if factor else per_month
         ctx.add("spend_goal", f"The stated spend, {spend_q.text}, against the target", goal,
                 f"{usd(per_month)} a month today must fall to {usd(goal)} a month ({usd(per_month - goal)} saved "
