@@ -28,7 +28,7 @@ from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL, Scale, build
 from techpm.generator.facets.base import Ctx, Facet
 from techpm.generator.figures import Figures, duration, num, pct, usd
 from techpm.generator.method import SECTIONS
-from techpm.generator.reading import Brief, read_question, say
+from techpm.generator.reading import Brief, Quantity, read_question, say, usd_per_month
 from techpm.generator.references import get_reference
 
 __all__ = ["MAX_FACETS", "NOTICE", "OfflinePlan", "answer", "plan"]
