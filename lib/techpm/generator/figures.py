@@ -19,6 +19,8 @@ def usd(x: float) -> str:
     """US dollars, rounded to what matters: $12,345 / $12.35 / $0.0123 / $0.000123."""
     if not math.isfinite(x):
         return "an unbounded amount"
+    if x == 0:
+        return "$0"
     if x >= 1e12:
         return f"${x / 1e12:,.3g} trillion"
     if x >= 1_000:

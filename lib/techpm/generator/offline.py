@@ -206,54 +206,64 @@ def _default_workload(ctx: Ctx) -> None:
 
 def _stated_numbers(ctx: Ctx) -> None:
     """A figure for every stated quantity no facet used, so none is dropped: the scale it implies."""
-    s = ctx.scale
     for q in ctx.brief.quantities:
         if q in ctx.used:
             continue
-        what = _ROLE_WORDS.get(q.role, "a count")
-        if q.role == "budget_usd" and "monthly_usd" in ctx.notes:
-            per_month = usd_per_month(q)
-            monthly, routed = float(ctx.notes["monthly_usd"]), float(ctx.notes["routed_usd"])
-            verdict = ("fits" if monthly <= per_month else
-                       "fits only with routing" if routed <= per_month else "does not fit even with routing")
-            ctx.add("budget", f"Against the stated budget, {q.text}", monthly / per_month if per_month else 0.0,
-                    f"{verdict}: {usd(monthly)} a month is {pct(monthly / per_month) if per_month else 'all'} of "
-                    f"{usd(per_month)}, {usd(routed)} with routing", "monthly model spend / monthly budget",
-                    "calc.api_cost_usd", "model spend only: retrieval, hosting and people come on top", uses=(q,))
-            ctx.notes["budget_verdict"] = verdict
-        elif q.role == "price_usd" and "cost_per_item" in ctx.notes:
-            cost = float(ctx.notes["cost_per_item"])
-            ctx.add("price", f"Against the stated price, {q.text}", cost / q.value if q.value else 0.0,
-                    f"a model cost of {usd(cost)} per {ctx.values['item']} is {pct(cost / q.value) if q.value else 'all'} "
-                    f"of {usd(q.value)}", "model cost per item / price", "calc.api_cost_usd",
-                    "the rest must pay for hosting, people and margin", uses=(q,))
-        elif q.role in ("latency_ms", "ttft_ms") and "workload" in ctx.notes:
-            _latency_check(ctx, q)
-        elif q.role == "team_size":
-            span_q = next((t for t in ctx.brief.quantities if t.role in ("weeks", "months")), None)
-            weeks = (span_q.value * (4.3 if span_q.role == "months" else 1.0)) if span_q else 12.0
-            ctx.add("team", f"The stated team, {q.text}", q.value * weeks,
-                    f"{say(q)} people for {span_q.text if span_q else 'a quarter'}: about {num(q.value * weeks)} "
-                    "person-weeks, enough for one focused workstream per person; the plan in section 4 is cut "
-                    "to fit it", f"{say(q)} x {weeks:,.1f} weeks", "arithmetic",
-                    "a quarter (12 weeks) when no deadline is stated", uses=(q, span_q))
-        elif q.role in ("users", "devices", "organizations") and s.per_day:
-            share = q.value / max(1.0, s.users)
-            ctx.add(f"stated_{q.role}", f"The stated {q.text}", q.value,
-                    f"{say(q)} {q.unit}: {pct(share)} of the {num(s.users)} the scale uses, about "
-                    f"{num(s.per_day * share)} {ctx.values['items']} a day", f"{say(q)} / {num(s.users)} x "
-                    f"{num(s.per_day)} a day", "arithmetic", "read from the question", uses=(q,))
-        elif q.role in ("weeks", "months", "days", "years", "hours"):
-            factor = {"weeks": 7, "months": 30, "days": 1, "years": 365, "hours": 1 / 24}[q.role]
-            days = q.value * factor
-            ctx.add(f"stated_{q.role}", f"The stated {q.text}", days,
-                    f"{say(q)} {q.role} is about {num(days)} days: {num(s.per_day * days)} {ctx.values['items']} "
-                    "at the scale above", f"{say(q)} x {factor:g} days x {num(s.per_day)} a day", "arithmetic",
-                    uses=(q,))
-        else:
-            ctx.add(f"stated_{q.role}", f"The stated \"{q.text}\" ({what})", q.value,
-                    f"{say(q)} {q.unit}".strip() + ": no calculator in this answer depends on it; section 1 asks "
-                    "what it should change", "as stated", "reading of the question", uses=(q,))
+        try:
+            _stated_number(ctx, q)
+        except (ArithmeticError, ValueError):  # a number the calculators refuse (a zero budget, a 0 ms target)
+            ctx.add(f"stated_{q.role}", f"The stated \"{q.text}\"", q.value,
+                    f"{say(q)} {q.unit}".strip() + ": the calculators cannot work with this value; section 1 asks "
+                    "what was meant", "as stated", "reading of the question", uses=(q,))
+
+
+def _stated_number(ctx: Ctx, q: Quantity) -> None:
+    """The figure for one stated quantity no facet used (see ``_stated_numbers``)."""
+    s = ctx.scale
+    what = _ROLE_WORDS.get(q.role, "a count")
+    if q.role == "budget_usd" and "monthly_usd" in ctx.notes:
+        per_month = usd_per_month(q)
+        monthly, routed = float(ctx.notes["monthly_usd"]), float(ctx.notes["routed_usd"])
+        verdict = ("fits" if monthly <= per_month else
+                   "fits only with routing" if routed <= per_month else "does not fit even with routing")
+        ctx.add("budget", f"Against the stated budget, {q.text}", monthly / per_month if per_month else 0.0,
+                f"{verdict}: {usd(monthly)} a month is {pct(monthly / per_month) if per_month else 'all'} of "
+                f"{usd(per_month)}, {usd(routed)} with routing", "monthly model spend / monthly budget",
+                "calc.api_cost_usd", "model spend only: retrieval, hosting and people come on top", uses=(q,))
+        ctx.notes["budget_verdict"] = verdict
+    elif q.role == "price_usd" and "cost_per_item" in ctx.notes:
+        cost = float(ctx.notes["cost_per_item"])
+        ctx.add("price", f"Against the stated price, {q.text}", cost / q.value if q.value else 0.0,
+                f"a model cost of {usd(cost)} per {ctx.values['item']} is {pct(cost / q.value) if q.value else 'all'} "
+                f"of {usd(q.value)}", "model cost per item / price", "calc.api_cost_usd",
+                "the rest must pay for hosting, people and margin", uses=(q,))
+    elif q.role in ("latency_ms", "ttft_ms") and "workload" in ctx.notes:
+        _latency_check(ctx, q)
+    elif q.role == "team_size":
+        span_q = next((t for t in ctx.brief.quantities if t.role in ("weeks", "months")), None)
+        weeks = (span_q.value * (4.3 if span_q.role == "months" else 1.0)) if span_q else 12.0
+        ctx.add("team", f"The stated team, {q.text}", q.value * weeks,
+                f"{say(q)} people for {span_q.text if span_q else 'a quarter'}: about {num(q.value * weeks)} "
+                "person-weeks, enough for one focused workstream per person; the plan in section 4 is cut "
+                "to fit it", f"{say(q)} x {weeks:,.1f} weeks", "arithmetic",
+                "a quarter (12 weeks) when no deadline is stated", uses=(q, span_q))
+    elif q.role in ("users", "devices", "organizations") and s.per_day:
+        share = q.value / max(1.0, s.users)
+        ctx.add(f"stated_{q.role}", f"The stated {q.text}", q.value,
+                f"{say(q)} {q.unit}: {pct(share)} of the {num(s.users)} the scale uses, about "
+                f"{num(s.per_day * share)} {ctx.values['items']} a day", f"{say(q)} / {num(s.users)} x "
+                f"{num(s.per_day)} a day", "arithmetic", "read from the question", uses=(q,))
+    elif q.role in ("weeks", "months", "days", "years", "hours"):
+        factor = {"weeks": 7, "months": 30, "days": 1, "years": 365, "hours": 1 / 24}[q.role]
+        days = q.value * factor
+        ctx.add(f"stated_{q.role}", f"The stated {q.text}", days,
+                f"{say(q)} {q.role} is about {num(days)} days: {num(s.per_day * days)} {ctx.values['items']} "
+                "at the scale above", f"{say(q)} x {factor:g} days x {num(s.per_day)} a day", "arithmetic",
+                uses=(q,))
+    else:
+        ctx.add(f"stated_{q.role}", f"The stated \"{q.text}\" ({what})", q.value,
+                f"{say(q)} {q.unit}".strip() + ": no calculator in this answer depends on it; section 1 asks "
+                "what it should change", "as stated", "reading of the question", uses=(q,))
 
 
 def _latency_check(ctx: Ctx, q: Quantity) -> None:
@@ -266,6 +276,8 @@ def _latency_check(ctx: Ctx, q: Quantity) -> None:
     n_gpus = calc.min_gpus(OPEN_MODEL, GPU, 8, prompt + out)
     est = calc.serving_estimate(OPEN_MODEL, GPU, n_gpus=n_gpus, batch_size=8, prompt_tokens=prompt, output_tokens=out)
     budget_s = q.value / 1000
+    if budget_s <= 0:
+        raise ValueError("a latency budget must be positive")
     whole = est.request_latency_s <= budget_s
     first = est.ttft_s <= budget_s
     ctx.add("latency_check", f"Against the stated {q.text}", est.request_latency_s / budget_s,

@@ -593,7 +593,9 @@ def number_forms(q: Quantity) -> tuple[str, ...]:
 
 def _as_written(q: Quantity) -> tuple[str, ...]:
     m = re.match(r"[$€£]?\s*(\d[\d,]*(?:\.\d+)?(?:[eE][+]?\d+)?)", q.text)
-    return (m.group(1),) if m else ()
+    if not m:
+        return ()
+    return (m.group(1), f"${m.group(1)}") if q.unit.startswith("USD") else (m.group(1),)
 
 
 def _forms(q: Quantity) -> tuple[str, ...]:
