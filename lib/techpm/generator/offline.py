@@ -176,12 +176,13 @@ def plan(question: str) -> OfflinePlan:
     ctx.scale = build_scale(ctx, ctx.values["items"])
     for facet in chosen:
         if facet.figures is not None:
+            before = len(ctx.used)
             try:
                 facet.figures(ctx)
             except (ArithmeticError, ValueError, OverflowError) as exc:  # a figure the numbers cannot give
                 ctx.add(f"{facet.name}_limit", f"{facet.title}: a figure the stated numbers cannot give", 0.0,
-                        f"the calculators refused it ({_first_sentence(str(exc))})", "see the calculator's message",
-                        "techpm.calc")
+                        f"the calculators refused it ({_first_sentence(str(exc)) or type(exc).__name__})",
+                        "see the calculator's message", "techpm.calc", uses=tuple(ctx.used[before:]))
     if "workload" not in ctx.notes:
         _default_workload(ctx)
     _stated_numbers(ctx)

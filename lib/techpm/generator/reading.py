@@ -592,7 +592,7 @@ def number_forms(q: Quantity) -> tuple[str, ...]:
 
 
 def _as_written(q: Quantity) -> tuple[str, ...]:
-    m = re.match(r"[$€£]?\s*(\d[\d,]*(?:\.\d+)?(?:[eE][+]?\d+)?)", q.text)
+    m = re.match(rf"[$€£]?\s*(\d[\d,]*(?:\.\d+)?(?:[eE][+]?\d+)?|(?:{_WORD_NUM})\b)", q.text, re.I)
     if not m:
         return ()
     return (m.group(1), f"${m.group(1)}") if q.unit.startswith("USD") else (m.group(1),)
