@@ -128,8 +128,8 @@ FACET = Facet(
         "May <<users>> interrupt <<product>> mid-sentence (barge-in), and when must a person take over the "
         "conversation?",
     ),
-    personas=(Persona("developer", "the voice engineer who owns the telephony and audio of <<product>>",
-                      "stitches a phone gateway, a recogniser, a model and a synthesizer with custom glue for each <<item>>",
+    personas=(Persona("developer", "the voice engineer who owns the audio pipeline of <<product>>",
+                      "stitches audio capture, a recogniser, a model and a synthesizer with custom glue for each <<item>>",
                       "deep in audio codecs and real-time systems; new to prompting the model behind <<product>>",
                       "latency that only shows up on real <<items>>, and transcripts that hide why a turn failed",
                       "per-stage timings for every turn of <<product>>, recorded audio to replay, and one place "
@@ -140,7 +140,7 @@ FACET = Facet(
     components=(
         ("Speech recognition", "A streaming recogniser emits partial transcripts while <<users>> speak and a "
          "final one when end-of-speech detection fires; robust recognisers trained on large, noisy, multilingual "
-         "audio hold up on phone lines [[whisper]]. Keep the audio and the transcript together: most failures of "
+         "audio hold up on noisy channels [[whisper]]. Keep the audio and the transcript together: most failures of "
          "<<product>> start as a misheard word."),
         ("Speech synthesis", "The reply of <<product>> is synthesized sentence by sentence as the model streams "
          "it, so the first audio leaves after the first sentence, not the whole answer. A consistent voice and "
@@ -170,7 +170,7 @@ FACET = Facet(
              ("Word error rate on the key terms of <<items>>", "tracked per channel and accent", "misheard words drive wrong actions"),
              ("Barge-ins handled by <<product>> (synthesis stopped in time)", ">= 99%", "talking over <<users>> is rude")),
     users_noun="callers",
-    item_noun="calls",
+    item_noun="sessions",
     tradeoffs=(
         ("Pipeline shape", "recognition, model and synthesis as three streamed stages",
          "a speech-to-speech model: fewer hops and more natural prosody, but harder to audit and to ground each turn of <<product>>"),
