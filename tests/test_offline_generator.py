@@ -204,7 +204,13 @@ def test_references_are_well_formed_and_the_fixed_claims_are_right():
     assert "top 50, keep the best 8" not in text and "error bars" not in text.split("eval measures the wrong")[0][-200:]
 
 
-def test_blended_prices_are_labelled(answers):
+def test_blended_prices_are_labelled(answers, plans):
+    batching = plans["serving"].figures["batching"]
+    assert "per million tokens (input and output together)" in batching.shown
+    busy = calc.serving_estimate("llama-3.1-70b", "h100-sxm", n_gpus=plans["serving"].ctx.notes["serving"]["n_gpus"],
+                                 batch_size=plans["serving"].ctx.notes["serving"]["batch"], prompt_tokens=1_000,
+                                 output_tokens=250)
+    assert usd(busy.usd_per_mtok) in batching.shown  # the blended figure, labelled as blended
     for a in answers.values():
         for line in a.sections[3].markdown.splitlines():
             if "per million tokens" in line and " in / " not in line and "input" not in line:

@@ -41,9 +41,9 @@ def _self_hosted_ladder(ctx: Ctx, serving: dict, factor: float, factor_q) -> Non
     reached = base / steps[-1][1]
     ladder = "; ".join(f"{name}: {usd(v)} ({base / v:,.1f}x)" for name, v in steps)
     ctx.add("fleet_ladder", f"Self-hosted levers against the {factor_q.text if factor_q else f'{factor:g}x'} target",
-            reached, f"from {usd(base)} per million output tokens on {model}: {ladder}; together "
+            reached, f"from {usd(base)} per million tokens (input and output together) on {model}: {ladder}; together "
             f"{'this reaches' if reached >= factor else 'this falls short of'} {factor:g}x",
-            "cost per million tokens = GPU $/s / output tokens per s, each lever on top of the last",
+            "cost per million tokens = GPU $/s / tokens (in + out) per s, each lever on top of the last",
             "calc.serving_estimate", f"batch {batch} on {n_gpus} x {calc.get_gpu(gpu).name}; routing share and "
             "quality of the small model to be measured on the eval", uses=(factor_q,))
 

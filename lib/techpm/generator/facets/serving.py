@@ -78,7 +78,7 @@ def _figures(ctx: Ctx) -> None:
             busy.output_tokens_per_s / one.output_tokens_per_s,
             f"first token after {duration(one.ttft_s)} idle; {num(one.tokens_per_s_per_user)} -> "
             f"{num(busy.tokens_per_s_per_user)} tokens/s per user and {usd(one.usd_per_mtok)} -> "
-            f"{usd(busy.usd_per_mtok)} per million output tokens as the batch fills",
+            f"{usd(busy.usd_per_mtok)} per million tokens (input and output together) as the batch fills",
             "decode step = max(FLOPs / FLOP/s, (weights + KV) / bandwidth); the batch shares each weight read",
             "calc.serving_estimate", f"{model}; {num(prompt)} tokens in, {OUTPUT_TOKENS} out"
             + (f"; {say(gpus_q)} {gpus_q.unit.upper()}s as stated" if gpus_q else ""), uses=(gpus_q,))
@@ -93,7 +93,7 @@ def _figures(ctx: Ctx) -> None:
         ctx.add("stated_fleet", f"The stated fleet, {gpus_q.text}", monthly,
                 f"{count(replicas, 'replica')} of {n_gpus} GPUs sustaining {num(sustained)} requests a second in "
                 f"all, for {usd(monthly)} a month at on-demand prices ({usd(busy.usd_per_mtok)} per million "
-                "output tokens when busy)", f"floor({num(gpus_q.value)} / {n_gpus}) replicas x "
+                "tokens, input and output together, when busy)", f"floor({num(gpus_q.value)} / {n_gpus}) replicas x "
                 f"{busy.requests_per_s:,.2f} requests/s; {num(gpus_q.value)} GPUs x ${prices[0].usd_per_gpu_hour:g}/h x 730 h",
                 "calc.serving_estimate, calc.gpu_monthly_usd", f"{model} at batch {batch}", uses=(gpus_q,))
         ctx.notes["fleet_monthly_usd"] = monthly
@@ -123,7 +123,8 @@ def _figures(ctx: Ctx) -> None:
         q4 = calc.serving_estimate(model, gpu, n_gpus=n_gpus, precision="fp8", batch_size=batch,
                                    prompt_tokens=prompt, output_tokens=OUTPUT_TOKENS)
         ctx.add("fp8", "Quantized to FP8", q4.usd_per_mtok / busy.usd_per_mtok,
-                f"{usd(q4.usd_per_mtok)} per million output tokens ({pct(1 - q4.usd_per_mtok / busy.usd_per_mtok)} "
+                f"{usd(q4.usd_per_mtok)} per million tokens, input and output together "
+                f"({pct(1 - q4.usd_per_mtok / busy.usd_per_mtok)} "
                 f"cheaper), {num(q4.tokens_per_s_per_user)} tokens/s per user",
                 "one byte per weight instead of two: fewer bytes read per decode step", "calc.serving_estimate",
                 "ship only if the eval suite shows no regression")
