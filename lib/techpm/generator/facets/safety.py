@@ -95,8 +95,8 @@ FACET = Facet(
     figures=_figures,
     deep_dive=("Measuring a rare failure",
                "Harms are rare in traffic, so a clean result proves less than it seems: <<redteam_n>> attacks "
-               "with no success still allow a true rate up to <<redteam_bound>>. Report attack success rates "
-               "with their upper bounds [[error_bars]], size red-team runs from the rate you must rule out, "
+               "with no success still allow a true rate up to <<redteam_bound>> [[rule_of_three]]. Report attack "
+               "success rates with their upper bounds [[error_bars]], size red-team runs from the rate you must rule out, "
                "and measure over-refusal on a benign set as carefully as harm on the harmful one, because "
                "<<users>> refused for nothing leave."),
     risks=(("Adaptive attackers", "attacks on <<product>> change after each fix: continuous red teaming and "
