@@ -77,6 +77,8 @@ def test_each_facet_fires_on_a_question_of_its_own(name):
         "classification": "Classify and triage incoming tickets by intent",
         "transcription": "Transcribe and summarize recorded meetings with speaker labels",
         "pretraining": "We have 1e23 FLOPs: how big should our next model be?",
+        "recommendation": "Design a recommendation system for a streaming service",
+        "image_generation": "Build a text-to-image generation feature for a design tool",
     }
     assert name in questions, f"add a question for the new facet {name}"
     assert name in read_question(questions[name]).facets

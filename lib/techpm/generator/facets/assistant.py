@@ -18,7 +18,10 @@ FACET = Facet(
     cues=((r"\bchat ?bot|\bassistant|copilot|\btutor|companion|concierge|help ?desk", 4),
           (r"\bdraft|\bwrite|\bsummar|\brecap|\bcompose|\bgenerat|\banswer", 2),
           (r"\bllm\b|language model|\bgpt|\bclaude|\bai\b|genai|generative", 2),
-          (r"customer[- ](?:support|service)|support tickets?|onboarding", 2)),
+          (r"customer[- ](?:support|service)|support tickets?|onboarding", 2),
+          (r"add(?:ing)? (?:ai|an llm|a model|genai|generative ai) to|ai[- ]powered|llm[- ]powered|ai features?", 4),
+          (r"code completion|autocomplete|auto-complete|scribe|newsletters?|personali[sz]ed (?:emails|summaries)", 3),
+          (r"summari[sz]|\bwrit(?:e|es|ing) (?:notes|summaries|replies|emails|copy|reports)", 2)),
     threshold=4.0,
     concept_groups=(
         ("prompt", "instructions"),
