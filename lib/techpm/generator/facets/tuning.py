@@ -95,7 +95,7 @@ FACET = Facet(
         ("lora", "adapter"),
         ("preference", "comparison"),
     ),
-    domain_terms=("reward model", "dpo", "lora", "preference pairs", "kl penalty"),
+    domain_terms=("reward model", "dpo", "preference pairs", "kl penalty"),
     scoping=(
         "What behaviour must change in <<product>> that prompting and retrieval cannot reach, and how will we "
         "know it changed?",
