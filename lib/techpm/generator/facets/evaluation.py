@@ -106,7 +106,9 @@ FACET = Facet(
                "of <<product>> once its agreement with people is measured and its position and length biases are "
                "controlled [[llm_judge]]. Beware Goodhart's law: once a score of <<product>> becomes the target, "
                "check it still tracks what <<users>> value."),
-    risks=(("Benchmark versus product", "a public benchmark can rise while <<users>> complain: it measures "
+    risks=(("Judge drift", "an LLM judge of <<product>> changes when its own model is updated: pin the judge "
+            "version, and re-measure its agreement with people before trusting a new one."),
+           ("Benchmark versus product", "a public benchmark can rise while <<users>> complain: it measures "
             "what its authors cared about, so <<product>> is judged on its own tasks first [[helm]]."),
            ("Contamination and drift", "eval items leak into prompts or training, and real <<items>> drift "
             "away from the set: hold items out, and refresh from production samples of <<product>>."),),
@@ -118,6 +120,8 @@ FACET = Facet(
          "people only, while the rubric of <<product>> is still changing"),
         ("Comparison", "paired, on the same items",
          "fresh samples per version, when the traffic of <<product>> drifts faster than the set can follow"),
+        ("Set size", "sized for the error bar the decision needs", "a small, hand-checked set while the rubric of <<product>> is still moving"),
+        ("Online or offline", "offline first, then an A/B test", "straight to online when <<product>> has heavy traffic and cheap rollback"),
     ),
     recommendation="Build the golden set of <<product>> and its error bars before optimising anything, "
                    "calibrate the judge on people, and confirm offline wins online.",
