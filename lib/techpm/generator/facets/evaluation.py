@@ -6,7 +6,7 @@ from __future__ import annotations
 from techpm import calc
 from techpm.generator.facets._calc import LARGE_MODEL
 from techpm.generator.facets.base import Ctx, Facet, Persona
-from techpm.generator.figures import num, usd
+from techpm.generator.figures import duration, num, usd
 
 MARGIN = 0.03
 BASE_RATE = 0.30
@@ -42,7 +42,7 @@ def _figures(ctx: Ctx) -> None:
     days = 2 * per_arm / max(1.0, s.per_day)
     ctx.add("ab_test", f"Online A/B test of {ctx.values['product']}", per_arm,
             f"{num(per_arm)} {ctx.values['items']} per arm to see {BASE_RATE:.0%} -> {BASE_RATE + MDE:.0%}: "
-            f"{days:,.1f} days of traffic at {num(s.per_day)} a day", "two-proportion z-test, alpha 0.05, power 0.8",
+            f"{duration(days * 86_400)} of traffic at {num(s.per_day)} a day", "two-proportion z-test, alpha 0.05, power 0.8",
             "calc.ab_test_sample_size", "a 50/50 split", uses=(s.per_day_from, s.users_from))
     judge = calc.api_cost_usd(LARGE_MODEL, JUDGE_IN * n, JUDGE_OUT * n, batch=True)
     human = calc.preference_labeling_cost_usd(min(n, 2_000), labels_per_comparison=3)
