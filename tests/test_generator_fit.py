@@ -90,3 +90,17 @@ def test_sentences_and_the_shared_rate():
     assert "the same long sentence is here." in sentences(a) and not any("label" in s for s in sentences(a))
     assert shared_sentence_rate([a, b, c]) == pytest.approx(3 / 6)
     assert shared_sentence_rate([a, b]) == 0.0
+
+
+def test_the_question_bank_too_gets_fitting_answers():
+    """Beyond the dev set: every question of the course's bank gets facets, uses every number it states,
+    and has the method's length."""
+    from techpm import capstone
+    from techpm.generator.reading import mentions
+
+    for q in capstone.question_bank():
+        p, answer = offline.plan(q.question), offline.answer(q.question)
+        body = body_of(answer.markdown)
+        assert p.facets, q.question
+        assert all(mentions(body, x) >= 2 for x in p.brief.quantities), q.question
+        assert 2_000 <= len(answer.markdown.split()) <= 3_200, (q.question, len(answer.markdown.split()))

@@ -36,7 +36,7 @@ __all__ = ["MAX_FACETS", "NOTICE", "OfflinePlan", "answer", "plan"]
 NOTICE = ("Offline generator: the question read into a brief, answered from facet templates filled in by the "
           "course's calculators. This is not Claude and did no research; use it as a worked example to check "
           "and argue with.")
-MAX_FACETS = 5
+MAX_FACETS = 4
 
 _ROLE_WORDS = {
     "users": "people who use it", "devices": "devices", "organizations": "organizations",
