@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Brief", "Quantity", "mentions", "number_forms", "rate_per_s", "read_question", "say", "usd_per_month"]
+__all__ = ["Brief", "Quantity", "mentions", "number_forms", "rate_per_s", "read_question", "say", "usd_per_month", "named_items"]
 
 MAX_QUANTITIES = 40  # a question states a handful; a pasted document is capped, not read forever
 CUE_CHARS = 20_000   # modalities, workloads, regulations, users and facet cues are read in this much text
@@ -662,6 +662,12 @@ def say(q: Quantity) -> str:
     return number_forms(q)[0] if q.role not in ("model_params",) and q.value < 1e9 else (
         _short(q.value)[-1] if _short(q.value) and not _short(q.value)[-1].startswith("a ") else
         (_short(q.value) or _plain(q.value))[0])
+
+
+def named_items(question: str) -> str | None:
+    """The first kind of document the question names without a number ("contracts", "tickets"), if any."""
+    m = re.search(rf"\b({_word_list(_DOCS)})\b", question[:CUE_CHARS], re.I)
+    return m.group(1).lower() if m else None
 
 
 def usd_per_month(q: Quantity) -> float:

@@ -8,7 +8,7 @@ from techpm import calc
 from techpm.generator.facets._calc import EMBEDDING_MODEL, workload_cost
 from techpm.generator.facets.base import Ctx, Facet, Persona
 from techpm.generator.figures import count, num, size, usd
-from techpm.generator.reading import say
+from techpm.generator.reading import named_items, say
 
 CHUNK_TOKENS = 500
 TOP_K = 8
@@ -31,8 +31,8 @@ def _figures(ctx: Ctx) -> None:
     if docs_q is not None:
         docs, noun = docs_q.value, docs_q.unit
     else:
-        docs, noun = DEFAULT_DOCUMENTS, "documents"
-        ctx.assume("documents", docs, f"{num(docs)} documents", "a mid-sized corpus; yours sets every figure below")
+        docs, noun = DEFAULT_DOCUMENTS, named_items(ctx.brief.question) or "documents"
+        ctx.assume("documents", docs, f"{num(docs)} {noun}", "a mid-sized corpus; yours sets every figure below")
     per_doc = TOKENS_PER_ITEM.get(noun, 3_000)
     ctx.assume(f"tokens per {noun.rstrip('s')}", per_doc, f"{num(per_doc)} tokens per {noun.rstrip('s')}",
                "a typical length for this kind of text")
@@ -40,8 +40,8 @@ def _figures(ctx: Ctx) -> None:
     if tokens_q is not None:
         ctx.take("tokens")
     chunks = max(1, math.ceil(corpus / CHUNK_TOKENS))
-    stated = f"{say(docs_q)} {noun}" if docs_q else f"{num(docs)} {noun}"
-    ctx.add("chunks", "Corpus to index", chunks, f"{stated}: {num(corpus)} tokens in {num(chunks)} chunks",
+    stated = f"{say(docs_q)} {noun}" if docs_q else f"the {noun}"
+    ctx.add("chunks", "Corpus to index", chunks, f"{num(docs)} {noun}: {num(corpus)} tokens in {num(chunks)} chunks",
             f"{num(docs)} x {num(per_doc)} tokens / {CHUNK_TOKENS} tokens per chunk", "arithmetic",
             f"{num(per_doc)} tokens per {noun.rstrip('s')} is an assumption", uses=(docs_q, tokens_q))
     embed = calc.embedding_cost_usd(corpus, EMBEDDING_MODEL)
@@ -148,6 +148,7 @@ FACET = Facet(
         ("Freshness", "incremental re-indexing",
          "a nightly rebuild is simpler when <<docs>> change slowly"),
     ),
+    item_noun="questions",
     recommendation="Start <<product>> with hybrid search, reranking and cited, streamed answers; grow the "
                    "labelled question set with <<users>> before tuning anything else.",
 )
