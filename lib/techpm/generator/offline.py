@@ -127,16 +127,20 @@ def _product(brief: Brief) -> str:
     m = _BUILD.search(text)
     what = _clean(m.group("what")) if m else ""
     verb = m.group(0).split()[0].lower() if m else ""
+    if re.match(_STOP + r"\s", what + " ", re.I):
+        what = ""  # "build or buy an LLM gateway": the object comes later
     if verb in ("serve", "run", "deploy") and what:
         return f"the serving stack for the {what}"
     head = _HEAD_RE.search(text)
     if (not what or len(what.split()) == 1 and what.lower() not in _HEADS) and head:
         what = _clean(head.group(1))
-    if what and len(what.split()) == 1 and m:
+    if what and len(what.split()) == 1 and m and _clean(m.group("what")) == what:
         ctx = _FOR_RE.search(text[m.end():])
         if ctx and _clean(ctx.group(1)):
             what = f"{what} {ctx.group(0).split()[0].lower()} {_clean(ctx.group(1))}"
     bad = ("it", "this", "them", "us", "sure", "costs", "cost", "latency", "how", "we", "pricing", "the")
+    if what.lower() in bad and head:
+        what = _clean(head.group(1))
     if not what or what.lower() in bad or len(what) < 3 or re.match(_STOP + r"\s", what, re.I):
         return "the system"
     return "the " + what

@@ -168,7 +168,7 @@ _SKIP_PREV = re.compile(r"\b(?:llama|gpt|claude|gemini|mistral|qwen|phi|gemma|ve
                         r"mi|nvidia|rtx|gen|part|figure|table|appendix)[\s-]*$", re.I)
 _LATENCY_CONTEXT = re.compile(r"latenc|respon|reply|replies|answer|under|below|within|less than|<|p\d\d|ttft|"
                               r"first token|voice-to-voice|round[- ]trip|end-to-end|budget|turn|fast|load|"
-                              r"return|feel|instant|sla|slo|max|at most|no more than|in\s*$", re.I)
+                              r"return|feel|instant|sla|slo|max|at most|no more than|in\s*$|\bto\s*$", re.I)
 
 
 def _parse_number(raw: str) -> float:
@@ -278,7 +278,7 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
             if re.match(r"[\s-]*(?:long\s+)?(?:clips?|videos?|audio|recordings?|calls?|segments?|windows?)",
                         after[tm.end():], re.I):
                 return Quantity(n, "s", "media_seconds", full)
-            if _LATENCY_CONTEXT.search(ctx):
+            if _LATENCY_CONTEXT.search(ctx) or _LATENCY_CONTEXT.search(_clause(before)):
                 role = "ttft_ms" if re.search(r"ttft|first token", _clause(before)) else "latency_ms"
                 return Quantity(n * 1000, "ms", role, full)
             return Quantity(n, "s", "duration_s", full)
@@ -591,7 +591,13 @@ def number_forms(q: Quantity) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_forms(q) + _as_written(q)))
 
 
+_UNIT_ROLES = frozenset(("latency_ms", "ttft_ms", "memory_gb", "improvement_factor", "percent", "points",
+                         "duration_s", "media_seconds", "minutes", "hours", "days", "weeks", "months", "years"))
+
+
 def _as_written(q: Quantity) -> tuple[str, ...]:
+    if q.role in _UNIT_ROLES and len(q.text) <= 16:
+        return (q.text,)  # "3s", "4 GB": a bare "3" elsewhere in an answer is not this quantity
     m = re.match(rf"[$€£]?\s*(\d[\d,]*(?:\.\d+)?(?:[eE][+]?\d+)?|(?:{_WORD_NUM})\b)", q.text, re.I)
     if not m:
         return ()

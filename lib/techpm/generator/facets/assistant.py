@@ -21,7 +21,8 @@ FACET = Facet(
           (r"customer[- ](?:support|service)|support tickets?|onboarding", 2),
           (r"add(?:ing)? (?:ai|an llm|a model|genai|generative ai) to|ai[- ]powered|llm[- ]powered|ai features?", 4),
           (r"code completion|autocomplete|auto-complete|scribe|newsletters?|personali[sz]ed (?:emails|summaries)", 3),
-          (r"summari[sz]|\bwrit(?:e|es|ing) (?:notes|summaries|replies|emails|copy|reports)", 2)),
+          (r"summari[sz]|\bwrit(?:e|es|ing) (?:notes|summaries|replies|emails|copy|reports)", 2),
+          (r"\bbots?\b", 3)),
     threshold=4.0,
     concept_groups=(
         ("prompt", "instructions"),

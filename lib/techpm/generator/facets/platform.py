@@ -37,7 +37,8 @@ FACET = Facet(
     cues=((r"\bapis?\b", 2), (r"developer platform|developer experience|\bdx\b|\bsdks?\b", 4),
           (r"rate[- ]limit|quotas?|versioning|backward[- ]compat|breaking changes?|webhooks?|endpoints?", 3),
           (r"developers?", 1), (r"platform", 1), (r"\bbreaking\b|backward", 2),
-          (r"integrations?|model version|deprecat|migrat", 2)),
+          (r"integrations?|model version|deprecat|migrat", 2),
+          (r"gateway|proxy|internal (?:platform|teams)|build or buy|build vs\.? buy", 3), (r"\bllms?\b", 1)),
     threshold=4.0,
     concept_groups=(
         ("rate limit", "429", "quota"),

@@ -69,6 +69,8 @@ FACET = Facet(
          "the same record that drives invoices, spend alerts and the unit-cost dashboard."),
         ("Plans", "A free tier sized for a first prototype, pay-as-you-go per unit, and committed-use discounts; "
          "seats only where usage is even across customers."),
+        ("Spend controls", "Budgets, alerts and hard caps per key let buyers of <<product>> experiment without "
+         "fear of a surprise bill, which is what turns a trial into a contract."),
     ),
     figures=_figures,
     deep_dive=("Price on the unit that carries the cost",
@@ -76,7 +78,9 @@ FACET = Facet(
                "light ones, so a seat plan loses money on exactly the customers who love <<product>> most. "
                "Pricing on the unit that carries the cost keeps every customer profitable; a seat of "
                "<<seat_price>> can still sit on top, with a fair-use cap, for buyers who need a fixed number."),
-    risks=(("Margin erosion", "model prices fall and competitors follow: re-check unit costs at every model "
+    risks=(("Unpredictable bills", "usage pricing makes the spend of <<product>> hard to forecast for buyers: "
+            "offer commitments and caps, and show the projected month in the console."),
+           ("Margin erosion", "model prices fall and competitors follow: re-check unit costs at every model "
             "change, and pass part of the saving on deliberately."),),
     api=("GET  /v1/usage?group_by=model,day   (what each customer of <<product>> used and owes)",),
     api_notes="Prices for <<product>> are per unit of usage, with list prices published and per-customer "
@@ -84,6 +88,7 @@ FACET = Facet(
     metrics=(("Gross margin per customer", "> 50% for 90% of customers", "no customer served at a loss"),
              ("Free-to-paid conversion", "tracked monthly", "whether the free tier sells <<product>>")),
     tradeoffs=(
+        ("Free tier", "a small monthly credit", "a time-limited trial when abuse of the free tier of <<product>> costs more than it converts"),
         ("Unit", "usage-based",
          "seats when buyers of <<product>> need a fixed budget and usage is even"),
     ),

@@ -110,7 +110,8 @@ FACET = Facet(
     cues=((r"\bvoice\b", 3), (r"\bspeech\b|spoken", 3), (r"call[- ]?cent(?:er|re)|contact[- ]cent(?:er|re)", 3),
           (r"phone calls?|\bcalls?\b", 1), (r"\basr\b|speech recogni", 2), (r"\btts\b|text[- ]to[- ]speech|dubb", 3),
           (r"voice[- ]to[- ]voice|barge[- ]in|\bivr\b|hotline", 3), (r"\baudio\b|dictat", 1),
-          (r"real[- ]time|live|concurrent|conversation", 1), (r"aloud|out loud|narrat|read(?:s|ing)? to (?:them|kids|children)", 3)),
+          (r"real[- ]time|live|concurrent|conversation", 1), (r"aloud|out loud|narrat|read(?:s|ing)? to (?:them|kids|children)", 3),
+          (r"\bsiri\b|alexa|google assistant|voice assistant|voice bot", 4)),
     boost=lambda b: (1.0 if "voice" in b.modalities else 0.0)
     - (3.0 if re.search(r"brand voice|tone of voice|voice and tone|in (?:our|their|your) voice", b.question.lower()) else 0.0),
     concept_groups=(
