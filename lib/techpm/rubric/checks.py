@@ -1,0 +1,395 @@
+"""The nine checks, one per rubric point (``method.RUBRIC``): each returns (score, evidence, suggestion).
+
+Every check reads only the sentences that say something (``Doc.counted``: not keyword lists, filler or
+repeats), so a term earns credit where it is used, not where it is named. Scores are 1 (clearly there),
+0.5 (partly) or 0 (missing); the evidence quotes the sentence that earned the score, or says what is
+missing, and the suggestion names what this answer lacks (never a part it already has). When the
+question is known (``Doc.fit``), scoping, design and users are scored on fit to *this* question, and an
+answer to a different question keeps at most half of the other content points.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from techpm.generator.method import EXPECTED_WORDS, SECTIONS
+from techpm.rubric import vocab
+from techpm.rubric.fit import Fit
+from techpm.rubric.links import read_links
+from techpm.rubric.numbers import computations
+from techpm.rubric.text import Doc, in_order
+
+__all__ = ["CHECKS", "Check"]
+
+Check = Callable[[Doc], tuple[float, str, str]]
+Result = tuple[float, str, str]
+
+
+def _quote(sentence: str, limit: int = 220) -> str:
+    sentence = re.sub(r"\s*<https?://[^>\s]{1,500}>", "", sentence).strip()
+    return f"\"{sentence[:limit - 1]}…\"" if len(sentence) > limit else f"\"{sentence}\""
+
+
+def _names(found: dict[str, list[int]]) -> list[str]:
+    return [p.split("|")[0].replace("\\b", "").replace("(?:", "").strip("\\") for p in found]
+
+
+def _fit_cap(doc: Doc, result: Result, *, off: float, partial: float) -> Result:
+    """Cap a content point by the answer's fit to the question: ``off`` and ``partial`` are the caps."""
+    fit = doc.fit
+    if not isinstance(fit, Fit):
+        return result
+    cap = {"off": off, "partial": partial}.get(fit.verdict, 1.0)
+    score, evidence, suggestion = result
+    if score <= cap:
+        return result
+    gaps = fit.gaps()
+    return cap, f"{fit.summary()} Best sentence: {evidence}", (
+        "Answer the question asked" + (f": address {gaps}" if gaps else "") + ", and drop what belongs to another problem.")
+
+
+# --- 1. scoping --------------------------------------------------------------------------------------
+
+_SCOPE_TOPICS = {"scale": r"\busers?\b|how many|qps|per second|requests?|traffic|peak|scale|volume|how often",
+                 "latency": r"latenc|fast|time to|wait|how long|seconds?",
+                 "data": r"\bdata\b|corpus|documents?|privacy|retention|\bpii\b|permission|access|label",
+                 "budget": r"budget|cost|spend|\$|price",
+                 "integration": r"integrat|plug|existing|systems? hold|where (?:should|must)",
+                 "infrastructure": r"cloud|on[- ]prem|infrastructure|gpu|region|vpc|own gpus|rent"}
+_ASSUME = r"\bassum|\bi(?:'ll| will) design|design (?:for|to)|\bgiven\b|the question (?:says|states)"
+
+
+def scoping(doc: Doc) -> Result:
+    opening = [i for i in doc.opening if doc.kinds[i] != "repeat"]
+    questions = [i for i in opening if doc.sentences[i].rstrip().endswith("?")]
+    topics = {t for t, p in _SCOPE_TOPICS.items() if any(re.search(p, doc.lower[i]) for i in questions)}
+    assumes = [i for i in opening if re.search(_ASSUME, doc.lower[i])]
+    numeric = [i for i in assumes + opening if doc.unit_numbers(i) and i not in questions]
+    fit = doc.fit if isinstance(doc.fit, Fit) else None
+    missing_topics = [t for t in ("scale", "latency", "data", "budget") if t not in topics]
+    if len(questions) >= 3 and len(topics) >= 3 and numeric:
+        result: Result = (1.0, _quote(doc.sentences[questions[0]]),
+                          "Good scoping: each later number should trace back to one of these assumptions.")
+    elif questions or assumes or numeric:
+        advice = []
+        if len(questions) < 3:
+            advice.append(f"ask at least three scoping questions (now {len(questions)})")
+        if missing_topics and len(topics) < 3:
+            advice.append("cover " + ", ".join(missing_topics) + " in them")
+        if not numeric:
+            advice.append("then state the assumptions you design to, with numbers (users, requests per second, "
+                          "latency target, budget)")
+        first = (questions or assumes or numeric)[0]
+        result = (0.5, _quote(doc.sentences[first]), "Scope before designing: " + "; ".join(advice) + ".")
+    else:
+        result = (0.0, "No scoping questions or stated assumptions at the start.", (
+            "Begin with three to five questions: how many users and requests per second at peak, what latency, "
+            "what data exists and what rules apply to it, and what budget; then state your assumptions."))
+    if fit is not None and fit.missing_numbers and (fit.numbers_share or 0) < 0.5 and result[0] > 0.5:
+        result = (0.5, result[1], "Design to the numbers the question gives: restate "
+                  + ", ".join(fit.missing_numbers[:3]) + " in your assumptions.")
+    return _fit_cap(doc, result, off=0.0, partial=0.5)
+
+
+# --- 2. design -----------------------------------------------------------------------------------------
+
+_ARROWS = re.compile(r"-->|->|→|=>")
+
+
+def design(doc: Doc) -> Result:
+    components = doc.found(vocab.COMPONENTS)
+    production = doc.found(vocab.PRODUCTION)
+    flow = bool(_ARROWS.search(doc.text)) or bool(doc.hits(vocab.FLOW) & set(doc.counted))
+    need = 4 if doc.target_words else 6
+    best = max(doc.counted, key=lambda i: sum(i in w for w in components.values()), default=None)
+    evidence = _quote(doc.sentences[best]) if best is not None and components else ""
+    if len(components) >= need and len(production) >= 2 and flow:
+        result: Result = (1.0, evidence, "Coherent and production-aware; give each box an owner and a failure mode.")
+    elif len(components) >= 3:
+        advice = []
+        if len(components) < need:
+            advice.append(f"name more of the boxes (found {len(components)}: {', '.join(_names(components)[:6])})")
+        if not flow:
+            advice.append("draw the request path from input to output (A -> B -> C)")
+        if len(production) < 2:
+            have = _names(production)
+            advice.append("add production concerns: what happens on failure (fallbacks, retries), how you monitor "
+                          "it and how you roll out changes" + (f" (found only: {', '.join(have)})" if have else ""))
+        result = (0.5, evidence, "To complete the design, " + "; ".join(advice) + ".")
+    else:
+        found = ", ".join(_names(components)) or "none"
+        result = (0.0, f"Few concrete components are described in sentences that say something (found: {found}).", (
+            "Name the boxes of the architecture and the path a request takes through them: input, preprocessing, "
+            "retrieval or tools, model, postprocessing, storage, serving."))
+    fit = doc.fit if isinstance(doc.fit, Fit) else None
+    if fit is not None and fit.concepts_share is not None and fit.concepts_share < 0.5 and result[0] > 0.5:
+        result = (0.5, result[1], "The design leaves out what this question needs: " + ", ".join(
+            fit.missing_concepts[:5]) + ".")
+    return _fit_cap(doc, result, off=0.0, partial=0.5)
+
+
+# --- 3. the triangle -------------------------------------------------------------------------------------
+
+def triangle(doc: Doc) -> Result:
+    counted = set(doc.counted)
+    corners = {name: doc.hits(p) & counted for name, p in vocab.CORNERS.items()}
+    levers = doc.found(vocab.LEVERS)
+    lever_at = set().union(*levers.values()) if levers else set()
+    trades = [i for i in sorted(doc.hits(vocab.TRADE) & counted)
+              if sum(i in c for c in corners.values()) >= 2 or (i in lever_at and any(i in c for c in corners.values()))]
+    applied = [i for i in trades if i in lever_at and (doc.unit_numbers(i) or sum(i in c for c in corners.values()) >= 2)]
+    missing = [n for n, c in corners.items() if not c]
+    applied.sort(key=lambda i: (-sum(i in c for c in corners.values()), -len(doc.unit_numbers(i))))
+    if not missing and len(levers) >= 2 and applied:
+        result: Result = (1.0, _quote(doc.sentences[applied[0]]),
+                          "Deep; make sure each lever carries a number for what it buys and what it costs.")
+    elif len(corners) - len(missing) >= 2 and (levers or trades):
+        advice = []
+        if missing:
+            advice.append("bring in the missing corner" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing))
+        if len(levers) < 2:
+            advice.append("name the levers you would pull (streaming, caching, batching, routing to a small model, "
+                          "quantization, reranking)")
+        if not applied:
+            advice.append("for one choice in this design, say what it buys on one corner and what it costs on "
+                          "another, with a number ('reranking adds 150 ms and lifts recall')")
+        best = (applied or trades or sorted(lever_at))[0]
+        result = (0.5, _quote(doc.sentences[best]), "; ".join(advice).capitalize() + ".")
+    else:
+        result = (0.0, "The latency-cost-quality trade-off is not discussed in sentences that say something.", (
+            "Add a paragraph on the triangle for this design: which choices lower latency, which lower cost, "
+            "which raise quality, and what each gives up, with numbers."))
+    return _fit_cap(doc, result, off=0.5, partial=1.0)
+
+
+# --- 4. depth: a mechanism described in order ---------------------------------------------------------------
+
+_FAMILY_OF_FACET = (("rag", "RAG"), ("retriev", "RAG"), ("search", "RAG"), ("eval", "evals"), ("rlhf", "RLHF"),
+                    ("fine", "RLHF"), ("prefer", "RLHF"), ("serv", "inference"), ("infer", "inference"),
+                    ("gpu", "inference"), ("agent", "agents"), ("tool", "agents"))
+
+
+def _chain(doc: Doc, stages: tuple[tuple[str, str], ...]) -> tuple[list[int], list[int]]:
+    """The longest run of stages described in the mechanism's order, over every mention of each stage in
+    the substantive sentences: (stage numbers, the sentence of each). Dynamic programming over mentions in
+    text order, so the cost is linear in the mentions."""
+    counted = set(doc.counted)
+    mentions = sorted((i, k) for k, (_, pattern) in enumerate(stages) for i in doc.hits(pattern) & counted)
+    best: dict[int, list[tuple[int, int]]] = {}        # stage -> the longest run ending at that stage so far
+    for i, k in mentions:
+        prev = max((best[j] for j in best if j < k and best[j][-1][1] <= i), key=len, default=[])
+        run = prev + [(k, i)]
+        if len(run) > len(best.get(k, [])):
+            best[k] = run
+    longest = max(best.values(), key=len, default=[])
+    return [k for k, _ in longest], [i for _, i in longest]
+
+
+def depth(doc: Doc) -> Result:
+    families = list(vocab.MECHANISMS)
+    fit = doc.fit if isinstance(doc.fit, Fit) else None
+    if fit is not None:
+        wanted = {fam for f in fit.facets for key, fam in _FAMILY_OF_FACET if key in f.lower()}
+        families = [f for f in families if f in wanted] or families
+    chains = {name: _chain(doc, vocab.MECHANISMS[name]) for name in families}
+    name = max(chains, key=lambda n: (len(chains[n][0]), n == families[0]))
+    stages, where = chains[name]
+    spec = vocab.MECHANISMS[name]
+    concrete = any(doc.unit_numbers(i) or doc.numbers[i] for i in where)
+    need = 3 if doc.target_words else 4
+    steps = " -> ".join(spec[k][0] for k in stages)
+    missing = [spec[k][0] for k in range(len(spec)) if k not in stages]
+    if len(stages) >= need and concrete:
+        result: Result = (1.0, f"{name}, in order: {steps}. For example {_quote(doc.sentences[where[0]])}",
+                          f"Explains {name} step by step; tie each step to how you would measure it.")
+    elif len(stages) >= 2:
+        advice = []
+        if len(stages) < need:
+            advice.append(f"walk through {name} in the order it happens, adding: " + "; ".join(missing[:3]))
+        if not concrete:
+            advice.append("make the steps concrete with the choices and their sizes (chunk size, top-k, "
+                          "set size, batch size, step budget)")
+        result = (0.5, f"{name}, in order: {steps}.", "Go one level deeper: " + "; ".join(advice) + ".")
+    else:
+        result = (0.0, "No mechanism (retrieval, evals, RLHF, serving, the agent loop) is explained step by step.", (
+            f"Explain the mechanism at the heart of the question in the order it happens (for {name}: "
+            + " -> ".join(s for s, _ in spec) + "), instead of naming it."))
+    return _fit_cap(doc, result, off=0.5, partial=1.0)
+
+
+# --- 5. what is hard -------------------------------------------------------------------------------------------
+
+def hard_parts(doc: Doc) -> Result:
+    counted = doc.counted
+    problems = doc.found(vocab.HARD)
+    responded = {doc.blocks[i] for p in vocab.RESPONSES for i in doc.hits(p) if i in set(counted)}
+    answered = {p: [i for i in where if doc.blocks[i] in responded] for p, where in problems.items()}
+    done = [p for p, where in answered.items() if where]
+    open_ = [p for p in problems if p not in done]
+    if len(done) >= 2:
+        best = answered[done[0]][0]
+        result: Result = (1.0, _quote(doc.sentences[best]), "Aware of the hard parts; give each a metric with a "
+                                                           "target in the metrics section.")
+    elif problems:
+        first = (answered[done[0]] if done else problems[next(iter(problems))])[0]
+        if open_:
+            advice = ("Say how you would detect, reduce and measure " + ", ".join(_names(dict.fromkeys(open_))[:4])
+                      + ("" if len(done) >= 1 else "") + ".")
+        else:
+            advice = ("Name a second hard problem of this system (hallucination, evaluation, safety, abuse, privacy) "
+                      "and how you would detect, reduce and measure it.")
+        result = (0.5, _quote(doc.sentences[first]), advice)
+    else:
+        result = (0.0, "No hard problem (hallucination, evaluation, safety, abuse) is named where it is discussed.", (
+            "Add a short 'what is hard' part: hallucination, evaluation and safety, each with detection, "
+            "mitigation and a measurement."))
+    return _fit_cap(doc, result, off=0.5, partial=1.0)
+
+
+# --- 6. quantitative -------------------------------------------------------------------------------------------------
+
+_CODE = re.compile(r"`([^`\n]{1,300})`")
+
+
+def quantitative(doc: Doc) -> Result:
+    counted = doc.counted
+    designed = set().union(*(doc.hits(p) for p in vocab.ALL_TERMS)) & set(counted)
+    tied = {q.text.lower() for i in designed for q in doc.unit_numbers(i)}
+    stated = [c for i in counted for c in computations(doc.sentences[i])]
+    stated += [c for m in _CODE.finditer(doc.text) for c in computations(m.group(1))]
+    wrong = [c for c in stated if not c.ok]
+    right = [c for c in stated if c.ok and re.search(r"[a-z$%]", c.text.lower())]
+    need = 5 if doc.target_words else 8
+    best = max(counted, key=lambda i: len(doc.unit_numbers(i)), default=None)
+    if wrong:
+        result: Result = (0.5, "Check the arithmetic: " + "; ".join(c.describe() for c in wrong[:2]) + ".", (
+            "Fix the computation" + ("s" if len(wrong) > 1 else "") + " quoted in the evidence (the course's "
+            "calculators in techpm.calc do the arithmetic), and keep each result next to its inputs."))
+        if len(tied) < 3:
+            result = (0.0, result[1], result[2])
+    elif len(tied) >= need and right:
+        result = (1.0, f'"{right[0].text}" (checked) among {len(tied)} numbers tied to the design.',
+                  "Quantitative; keep each number's assumption next to it.")
+    elif len(tied) >= 3 or right:
+        advice = []
+        if len(tied) < need:
+            advice.append(f"size more of the design with numbers and units next to the part they size "
+                          f"(now {len(tied)})")
+        if not right:
+            advice.append("show how one number was derived from your assumptions "
+                          "(requests x tokens x price = dollars; requests in flight / batch = GPUs)")
+        evidence = _quote(doc.sentences[best]) if best is not None and doc.unit_numbers(best) else (
+            f'"{right[0].text}"' if right else "")
+        result = (0.5, evidence, "Put numbers on the trade-offs: " + "; ".join(advice) + ".")
+    else:
+        lone = [c for c in stated if c.ok]
+        what = f'a lone formula ("{lone[0].text}") with no unit or design element' if lone else \
+            f"{len(tied)} numbers with units next to a design element"
+        result = (0.0, f"Only {what}.", (
+            "Replace 'faster' and 'cheaper' with numbers: tokens per request, dollars per month, milliseconds to "
+            "first token, gigabytes of memory, each derived from your assumptions."))
+    fit = doc.fit if isinstance(doc.fit, Fit) else None
+    if fit is not None and fit.missing_numbers and fit.numbers_share == 0 and result[0] > 0.5:
+        result = (0.5, result[1], "Your numbers are not this question's: start from "
+                  + ", ".join(fit.missing_numbers[:3]) + ".")
+    return _fit_cap(doc, result, off=0.5, partial=1.0)
+
+
+# --- 7. users and the product ------------------------------------------------------------------------------------------
+
+def product(doc: Doc) -> Result:
+    counted = set(doc.counted)
+    users = doc.found(vocab.USERS)
+    user_at = set().union(*users.values()) if users else set()
+    why = set().union(*(doc.hits(p) for p in vocab.OUTCOMES)) | doc.hits(vocab.REASONS)
+    links = sorted(user_at & why & doc.hits(vocab.TECH) & counted)
+    if len(links) >= 2 and len(users) >= 2:
+        result: Result = (1.0, _quote(doc.sentences[links[0]]),
+                          "Ties choices to users; name the user in each trade-off you recommend.")
+    elif links or users:
+        advice = []
+        if len(users) < 2:
+            advice.append("name who builds on it and who uses the output")
+        if len(links) < 2:
+            advice.append("tie " + ("another" if links else "a") + " technical choice to what those users "
+                          "experience or need (waiting time, trust in the answer, price), saying why")
+        evidence = _quote(doc.sentences[links[0] if links else min(user_at)])
+        result = (0.5, evidence, "Connect the design to its users: " + "; ".join(advice) + ".")
+    else:
+        result = (0.0, "The answer does not say who the users are or what the choices mean for them.", (
+            "Add the users (developers and end users, their workflow and frustrations) and connect the design "
+            "to them: 'streaming matters because lawyers read while it writes'."))
+    fit = doc.fit if isinstance(doc.fit, Fit) else None
+    if fit is not None and not fit.users_named and result[0] > 0.5:
+        result = (0.5, result[1], "Name this question's users (" + ", ".join(fit.users[:3]) + ") and tie the design "
+                  "to what they need.")
+    return _fit_cap(doc, result, off=0.0, partial=0.5)
+
+
+# --- 8. structure -----------------------------------------------------------------------------------------------------------
+
+def structure(doc: Doc) -> Result:
+    got = in_order(doc.sections)
+    target = doc.target_words or EXPECTED_WORDS
+    # the band applies to the words that count (headings, diagrams and questions aside, about 85% of a
+    # specific answer): 0.5 to 1.6 times the method's length, or two thirds to four thirds of a timed target
+    low, high = (int(target * 2 / 3), int(target * 4 / 3)) if doc.target_words else (int(target * 0.5),
+                                                                                      int(target * 1.6))
+    length = doc.substantive_words
+    length_ok = low <= length <= high
+    padding = 1 - doc.share("substance") - doc.share("thin")
+    titles = [SECTIONS[n - 1].title for n in range(1, 7) if n not in got]
+    evidence = (f"Sections found in order: {', '.join(str(n) for n in got) or 'none'}; {length:,} words that "
+                f"count of {doc.words:,} (aim: {low:,}-{high:,}).")
+    if padding > 0.3:
+        evidence += f" {padding:.0%} of the text is repeated, filler or lists of terms."
+    advice = []
+    if titles:
+        advice.append("add or reorder headings for: " + "; ".join(titles))
+    if not length_ok:
+        advice.append(f"aim for {low:,}-{high:,} words of specific content (now {length:,} count)")
+    if padding > 0.3:
+        advice.append("cut the repeated sentences, filler and term lists: they add length, not content")
+    if len(got) == 6 and length_ok and padding <= 0.3:
+        return 1.0, evidence, "Complete and in order."
+    score = 0.5 if (len(got) >= 4 or (len(got) >= 2 and length_ok)) else 0.0
+    return score, evidence, "Use the six sections as headings, in order: " + "; ".join(advice) + "."
+
+
+# --- 9. sources ----------------------------------------------------------------------------------------------------------------
+
+_SOURCES_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)?(?:sources|references|bibliography|further reading)\b", re.M | re.I)
+
+
+def sources(doc: Doc) -> Result:
+    links = read_links(doc.text)
+    good = {lk.key: lk for lk in links if lk.problem is None}
+    bad = {lk.key: lk for lk in links if lk.problem is not None}
+    cut = _SOURCES_HEADING.search(doc.text)
+    body = doc.text[: cut.start()] if cut else doc.text
+    claims = [s for s in doc.sentences if len(re.sub(r"<https?://[^>]*>|https?://\S+", "", s).split()) >= 8]
+    inline = {lk.key for lk in read_links(body) if lk.problem is None
+              and any(lk.url in s for s in claims)}
+    dropped = ""
+    if bad:
+        dropped = " Not counted: " + "; ".join(f"{lk.url} ({lk.problem})" for lk in list(bad.values())[:3]) + "."
+    with_link = next((s for s in doc.sentences if any(lk.url in s for lk in good.values()) and len(s) > 60), "")
+    if len(good) >= 3 and len(inline) >= 2:
+        return 1.0, _quote(with_link) + dropped, "Well sourced; prefer primary sources (papers, docs) over summaries."
+    if good:
+        advice = []
+        if len(good) < 3:
+            advice.append(f"cite more real sources (now {len(good)} distinct)")
+        if len(inline) < 2:
+            advice.append("put the links next to the claims they support, not only in a list at the end")
+        evidence = (_quote(with_link) if with_link else f"{len(good)} real link(s).") + dropped
+        return 0.5, evidence, "Strengthen the sources: " + "; ".join(advice) + "."
+    return 0.0, ("No real sources are cited." + dropped).strip(), (
+        "Cite where claims come from: link the paper, benchmark or documentation (a page, not a bare domain "
+        "or a placeholder) next to each design decision and number that relies on it.")
+
+
+CHECKS: dict[str, Check] = {"scoping": scoping, "design": design, "triangle": triangle, "depth": depth,
+                            "hard_parts": hard_parts, "quantitative": quantitative, "product": product,
+                            "structure": structure, "sources": sources}

@@ -1,0 +1,175 @@
+"""Does the answer address *this* question? The question read, and the answer checked against it.
+
+The question is read by the same reader the offline generator uses (``techpm.generator.reading``: its
+stated quantities, and the facets it activates, ``techpm.generator.facets``). Four measurements:
+
+- **terms**: the share of the question's own content words ("contracts", "speech", "travel") the answer
+  uses anywhere;
+- **numbers**: the share of the quantities the question states that the answer uses, in any written form
+  ("200,000", "200k");
+- **concepts**: the share of the active facets' concept groups that the answer's substantive sentences
+  cover (a group is covered when any of its phrases appears);
+- **leftovers**: other domains' terms (from facets the question does not activate) the answer carries.
+
+``Fit.score`` is the mean of the available shares, less 0.25 for each other domain with two or more
+leftover terms; ``Fit.verdict`` is ``"on"`` (0.6 and above), ``"partial"`` (0.35 to 0.6) or ``"off"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Fit", "read_fit", "question_from_text"]
+
+_STOP = frozenset("""a an the and or of to in on for with by at from as is are be we our it this that these those
+will would can could should its their they them you your i if then so but not no into per each which what who
+how when than also more most less very has have was were been do does did design build built building make
+system systems answer question ai llm model models use using based about around over under new must need needs
+handle handles handling want wants give gives one two three four five six seven eight nine ten up out
+platform product feature service tool way approach good best well""".split())
+_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+
+
+@dataclass
+class Fit:
+    """How well an answer fits a question: the shares found and what is missing, for the advice."""
+
+    question: str
+    terms_share: float | None
+    numbers_share: float | None
+    concepts_share: float | None
+    leftovers: dict[str, list[str]]          # facet name -> its terms found in the answer
+    missing_terms: list[str] = field(default_factory=list)
+    missing_numbers: list[str] = field(default_factory=list)
+    missing_concepts: list[str] = field(default_factory=list)   # the first phrase of each uncovered group
+    users: tuple[str, ...] = ()
+    users_named: bool = True
+    facets: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        shares = [s for s in (self.terms_share, self.numbers_share, self.concepts_share) if s is not None]
+        base = sum(shares) / len(shares) if shares else 1.0
+        other_domains = sum(1 for terms in self.leftovers.values() if len(terms) >= 2)
+        return max(0.0, base - 0.25 * other_domains)
+
+    @property
+    def verdict(self) -> str:
+        s = self.score
+        return "on" if s >= 0.6 else "partial" if s >= 0.35 else "off"
+
+    def summary(self) -> str:
+        parts = []
+        if self.terms_share is not None:
+            parts.append(f"{self.terms_share:.0%} of the question's own words")
+        if self.numbers_share is not None:
+            parts.append(f"{self.numbers_share:.0%} of its stated numbers")
+        if self.concepts_share is not None:
+            parts.append(f"{self.concepts_share:.0%} of the concepts its facets need")
+        text = "uses " + ", ".join(parts) if parts else "nothing to compare"
+        if self.leftovers:
+            text += "; carries other domains' terms (" + "; ".join(
+                f"{name}: {', '.join(terms[:3])}" for name, terms in self.leftovers.items()) + ")"
+        return f"Fit to the question: {self.score:.0%} ({text})."
+
+    def gaps(self) -> str:
+        """One phrase naming what the answer leaves out of this question."""
+        bits = []
+        if self.missing_numbers:
+            bits.append("the stated " + ", ".join(self.missing_numbers[:3]))
+        if self.missing_concepts:
+            bits.append(", ".join(self.missing_concepts[:4]))
+        if self.missing_terms and not bits:
+            bits.append("the question's " + ", ".join(f'"{t}"' for t in self.missing_terms[:4]))
+        return "; ".join(bits)
+
+
+def question_from_text(text: str) -> str | None:
+    """The question an answer names: a ``Question:`` line, or else its Markdown title (``# ...``)."""
+    for line in text.splitlines()[:40]:
+        m = re.match(r"\s*(?:\*\*)?question(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.{8,500})", line, re.I)
+        if m:
+            return m.group(1).strip(" *")
+    for line in text.splitlines()[:10]:
+        m = re.match(r"#\s+(.{8,500})", line)
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+def _forms(value: float) -> set[str]:
+    """Textual forms of a number an answer may use: 5,000 / 5000 / 5k / 5 thousand; 2M / 2 million."""
+    out = set()
+    if value == int(value):
+        n = int(value)
+        out |= {f"{n:,}", str(n)}
+        for div, names in ((1e9, ("b", "bn", " billion")), (1e6, ("m", " million", "mn")), (1e3, ("k", " thousand"))):
+            if n >= div and (n / div) == round(n / div, 1):
+                short = f"{n / div:g}"
+                out |= {short + s for s in names}
+                break
+    else:
+        out |= {f"{value:g}", f"{value:,.2f}".rstrip("0").rstrip(".")}
+    return {f for f in out if f}
+
+
+def _read_question(question: str):  # type: ignore[no-untyped-def]
+    """The generator's reading of the question (``techpm.generator.reading``), or None before it exists."""
+    try:
+        from techpm.generator import facets, reading
+    except ImportError:
+        return None, [], []
+    brief = reading.read_question(question)
+    active = list(facets.active(brief))
+    names = {f.name for f in active}
+    inactive = [f for f in facets.ALL if f.name not in names]
+    return brief, active, inactive
+
+
+def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
+    """Read ``question`` and measure how ``answer_text`` fits it (``substantive_text``: the sentences that
+    say something, where concepts must appear)."""
+    from techpm.rubric.numbers import quantities
+
+    lower = answer_text.lower()
+    body = substantive_text.lower()
+    qwords = list(dict.fromkeys(w.strip("'-") for w in _WORD.findall(question.lower()) if w not in _STOP))
+    qwords = [w for w in qwords if len(w) >= 3 and w not in _STOP]
+    stems = {w: w[:5] for w in qwords}
+    used = [w for w in qwords if re.search(r"\b" + re.escape(stems[w]), lower)]
+    terms_share = len(used) / len(qwords) if qwords else None
+
+    brief, active, inactive = _read_question(question)
+    if brief is not None:
+        from techpm.generator.reading import number_forms
+
+        stated = [(q.text, set(number_forms(q))) for q in brief.quantities]
+        users = tuple(getattr(brief, "users", ()) or ())
+    else:
+        stated = [(q.text, _forms(q.value)) for q in quantities(question) if q.value >= 10]
+        users = ()
+    missing_numbers = [text for text, forms in stated if not any(_has_number(lower, f) for f in forms)]
+    numbers_share = 1 - len(missing_numbers) / len(stated) if stated else None
+
+    groups = [g for f in active for g in f.concept_groups]
+    missing_concepts = [g[0] for g in groups if not any(_has_phrase(body, p) for p in g)]
+    concepts_share = 1 - len(missing_concepts) / len(groups) if groups else None
+    own = {t.lower() for f in active for t in f.domain_terms} | {p for g in groups for p in g}
+    leftovers: dict[str, list[str]] = {}
+    for f in inactive:
+        found = [t for t in f.domain_terms if t.lower() not in own and _has_phrase(lower, t.lower())]
+        if found:
+            leftovers[f.name] = found
+    users_named = not users or any(_has_phrase(lower, u.lower()[:6]) for u in users)
+    return Fit(question, terms_share, numbers_share, concepts_share, leftovers,
+               [w for w in qwords if w not in used], missing_numbers, missing_concepts, users, users_named,
+               tuple(f.name for f in active))
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return bool(phrase) and phrase in text and re.search(r"(?<![a-z])" + re.escape(phrase), text) is not None
+
+
+def _has_number(text: str, form: str) -> bool:
+    return bool(form) and form.lower() in text and re.search(r"(?<![\d.,])" + re.escape(form.lower()) + r"(?![\d])", text) is not None
