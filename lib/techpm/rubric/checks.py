@@ -18,7 +18,7 @@ from techpm.rubric import vocab
 from techpm.rubric.fit import Fit
 from techpm.rubric.links import read_links
 from techpm.rubric.numbers import computations
-from techpm.rubric.text import Doc, in_order
+from techpm.rubric.text import Doc, blocks, in_order
 
 __all__ = ["CHECKS", "Check"]
 
@@ -138,7 +138,7 @@ def triangle(doc: Doc) -> Result:
     lever_at = set().union(*levers.values()) if levers else set()
     trades = [i for i in sorted(doc.hits(vocab.TRADE) & counted)
               if sum(i in c for c in corners.values()) >= 2 or (i in lever_at and any(i in c for c in corners.values()))]
-    applied = [i for i in trades if i in lever_at and (doc.unit_numbers(i) or sum(i in c for c in corners.values()) >= 2)]
+    applied = [i for i in trades if (i in lever_at or doc.unit_numbers(i)) and sum(i in c for c in corners.values()) >= 2]
     missing = [n for n, c in corners.items() if not c]
     applied.sort(key=lambda i: (-sum(i in c for c in corners.values()), -len(doc.unit_numbers(i))))
     if not missing and len(levers) >= 2 and applied:
@@ -186,16 +186,35 @@ def _chain(doc: Doc, stages: tuple[tuple[str, str], ...]) -> tuple[list[int], li
     return [k for k, _ in longest], [i for _, i in longest]
 
 
+def _covered(doc: Doc, stages: tuple[tuple[str, str], ...]) -> tuple[list[int], list[int]]:
+    """The stages described anywhere in the substantive sentences, in the order given."""
+    counted = set(doc.counted)
+    found = [(k, min(doc.hits(p) & counted)) for k, (_, p) in enumerate(stages) if doc.hits(p) & counted]
+    return [k for k, _ in found], [i for _, i in found]
+
+
+def _facet_mechanism(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((g[0], "|".join(re.escape(p) for p in g)) for g in groups)
+
+
 def depth(doc: Doc) -> Result:
-    families = list(vocab.MECHANISMS)
+    mechanisms = dict(vocab.MECHANISMS)
+    families = list(mechanisms)
+    ordered = set(families)
     fit = doc.fit if isinstance(doc.fit, Fit) else None
     if fit is not None:
-        wanted = {fam for f in fit.facets for key, fam in _FAMILY_OF_FACET if key in f.lower()}
-        families = [f for f in families if f in wanted] or families
-    chains = {name: _chain(doc, vocab.MECHANISMS[name]) for name in families}
+        wanted = [fam for f in fit.facets for key, fam in _FAMILY_OF_FACET if key in f.lower()]
+        # a facet the method's five mechanisms do not cover (speech, vision...) brings its own concept
+        # groups as the steps to explain; their order is not fixed, so any order counts
+        own = {f: _facet_mechanism(g) for f, g in fit.facet_groups.items()
+               if g and not any(key in f.lower() for key, _ in _FAMILY_OF_FACET)}
+        mechanisms.update(own)
+        families = list(dict.fromkeys(wanted + list(own))) or families
+    chains = {name: _chain(doc, mechanisms[name]) if name in ordered else _covered(doc, mechanisms[name])
+              for name in families}
     name = max(chains, key=lambda n: (len(chains[n][0]), n == families[0]))
     stages, where = chains[name]
-    spec = vocab.MECHANISMS[name]
+    spec = mechanisms[name]
     concrete = any(doc.unit_numbers(i) or doc.numbers[i] for i in where)
     need = 3 if doc.target_words else 4
     steps = " -> ".join(spec[k][0] for k in stages)
@@ -359,6 +378,7 @@ def structure(doc: Doc) -> Result:
 
 # --- 9. sources ----------------------------------------------------------------------------------------------------------------
 
+_URLS = re.compile(r"<?https?://[^\s>)]{1,500}>?")
 _SOURCES_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)?(?:sources|references|bibliography|further reading)\b", re.M | re.I)
 
 
@@ -368,9 +388,9 @@ def sources(doc: Doc) -> Result:
     bad = {lk.key: lk for lk in links if lk.problem is not None}
     cut = _SOURCES_HEADING.search(doc.text)
     body = doc.text[: cut.start()] if cut else doc.text
-    claims = [s for s in doc.sentences if len(re.sub(r"<https?://[^>]*>|https?://\S+", "", s).split()) >= 8]
-    inline = {lk.key for lk in read_links(body) if lk.problem is None
-              and any(lk.url in s for s in claims)}
+    # a link is inline when the paragraph or list item holding it makes a claim (a dozen words besides links)
+    inline = {lk.key for block in blocks(body) if len(_URLS.sub("", block).split()) >= 12
+              for lk in read_links(block) if lk.problem is None}
     dropped = ""
     if bad:
         dropped = " Not counted: " + "; ".join(f"{lk.url} ({lk.problem})" for lk in list(bad.values())[:3]) + "."

@@ -46,6 +46,7 @@ class Fit:
     users: tuple[str, ...] = ()
     users_named: bool = True
     facets: tuple[str, ...] = ()
+    facet_groups: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -98,39 +99,20 @@ def question_from_text(text: str) -> str | None:
     return None
 
 
-def _forms(value: float) -> set[str]:
-    """Textual forms of a number an answer may use: 5,000 / 5000 / 5k / 5 thousand; 2M / 2 million."""
-    out = set()
-    if value == int(value):
-        n = int(value)
-        out |= {f"{n:,}", str(n)}
-        for div, names in ((1e9, ("b", "bn", " billion")), (1e6, ("m", " million", "mn")), (1e3, ("k", " thousand"))):
-            if n >= div and (n / div) == round(n / div, 1):
-                short = f"{n / div:g}"
-                out |= {short + s for s in names}
-                break
-    else:
-        out |= {f"{value:g}", f"{value:,.2f}".rstrip("0").rstrip(".")}
-    return {f for f in out if f}
-
-
 def _read_question(question: str):  # type: ignore[no-untyped-def]
-    """The generator's reading of the question (``techpm.generator.reading``), or None before it exists."""
-    try:
-        from techpm.generator import facets, reading
-    except ImportError:
-        return None, [], []
+    """The generator's reading of the question: the brief, its active facets, and the others."""
+    from techpm.generator import facets, reading
+
     brief = reading.read_question(question)
     active = list(facets.active(brief))
     names = {f.name for f in active}
-    inactive = [f for f in facets.ALL if f.name not in names]
-    return brief, active, inactive
+    return brief, active, [f for f in facets.ALL if f.name not in names]
 
 
 def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
     """Read ``question`` and measure how ``answer_text`` fits it (``substantive_text``: the sentences that
     say something, where concepts must appear)."""
-    from techpm.rubric.numbers import quantities
+    from techpm.generator.reading import number_forms
 
     lower = answer_text.lower()
     body = substantive_text.lower()
@@ -141,14 +123,8 @@ def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
     terms_share = len(used) / len(qwords) if qwords else None
 
     brief, active, inactive = _read_question(question)
-    if brief is not None:
-        from techpm.generator.reading import number_forms
-
-        stated = [(q.text, set(number_forms(q))) for q in brief.quantities]
-        users = tuple(getattr(brief, "users", ()) or ())
-    else:
-        stated = [(q.text, _forms(q.value)) for q in quantities(question) if q.value >= 10]
-        users = ()
+    stated = [(q.text, set(number_forms(q))) for q in brief.quantities]
+    users = tuple(brief.users)
     missing_numbers = [text for text, forms in stated if not any(_has_number(lower, f) for f in forms)]
     numbers_share = 1 - len(missing_numbers) / len(stated) if stated else None
 
@@ -164,7 +140,7 @@ def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
     users_named = not users or any(_has_phrase(lower, u.lower()[:6]) for u in users)
     return Fit(question, terms_share, numbers_share, concepts_share, leftovers,
                [w for w in qwords if w not in used], missing_numbers, missing_concepts, users, users_named,
-               tuple(f.name for f in active))
+               tuple(f.name for f in active), {f.name: tuple(f.concept_groups) for f in active})
 
 
 def _has_phrase(text: str, phrase: str) -> bool:

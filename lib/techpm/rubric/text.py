@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from techpm.rubric import vocab
 from techpm.rubric.numbers import Quantity, quantities
 
-__all__ = ["Doc", "split_sentences", "find_sections", "in_order", "plain"]
+__all__ = ["Doc", "blocks", "split_sentences", "find_sections", "in_order", "plain"]
 
 _LINK = re.compile(r"\[([^\]\n]{0,300})\]\((https?://[^)\s]{1,500})\)")
 _URL_IN_TEXT = re.compile(r"\s*<https?://[^>\s]{1,500}>")
@@ -35,7 +35,7 @@ def plain(text: str) -> str:
     return re.sub(r"[*_`]+", "", text)
 
 
-def _blocks(text: str) -> list[str]:
+def blocks(text: str) -> list[str]:
     """Markdown blocks as single lines: paragraphs and list items joined across their wrapped lines;
     headings and code left out (headings are read by ``find_sections``), table rows kept as text."""
     blocks: list[str] = []
@@ -74,7 +74,8 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_SPLIT = re.compile(r"(?<=[.!?])(?<!\bal\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bfig\.)(?<!\bno\.)\s+(?=[A-Z0-9\"'(])",
+                    re.I)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -84,7 +85,7 @@ def split_sentences(text: str) -> list[str]:
 
 def _sentences_with_blocks(text: str) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
-    for b, block in enumerate(_blocks(text)):
+    for b, block in enumerate(blocks(text)):
         out += [(p.strip(), b) for p in _SPLIT.split(block) if len(p.strip()) > 2]
     return out
 

@@ -14,19 +14,22 @@ COMPONENTS = (r"vector|embedding", r"\bindex", r"retriev", r"cach", r"queue", r"
               r"pipeline|ingest", r"\bapi\b|endpoint", r"schedul|worker", r"classifier|moderation", r"rerank",
               r"\bbatch", r"stream", r"replica|gpu|\bnodes?\b", r"sandbox|\btools?\b", r"chunk",
               r"prompt template|system prompt", r"speech[- ]to[- ]text|\basr\b|transcri|text[- ]to[- ]speech|tts",
-              r"judge|grader|golden set", r"webhook|connector", r"\blogs?\b|trace")
+              r"judge|grader|golden set", r"webhook|connector", r"\blogs?\b|trace", r"harness|replay|\bci\b",
+              r"sampl(?:e|er|ing) (?:of |from )?(?:live|production|traffic|conversations)", r"redact|anonymi[sz]|tokeni[sz]",
+              r"dashboard", r"\bservice\b|microservice", r"\bcdn\b|edge", r"vad|voice activity|endpointing")
 PRODUCTION = (r"monitor|dashboard|alert", r"observab|trac(?:e|ing)|logging|\blogs?\b", r"fallback|degrad",
               r"retr(?:y|ies)|backoff|idempoten", r"roll ?out|canary|feature flag|a/b|shadow",
               r"failover|redundan|regional", r"rate limit|quota|429", r"autoscal|capacity",
               r"\bsla\b|uptime|on-call|incident", r"version", r"drain|circuit breaker|timeout")
 FLOW = r"-->|->|→|=>|\bthen\b|\bfeeds?\b|\bpasses\b|\bsends?\b|\breturns?\b"
 
-LATENCY = r"latenc|ttft|time to first token|\bms\b|millisecond|tokens/s|tokens per second|\bseconds?\b|\bwait|slow|fast"
-COST = r"\$|\bcost|price|spend|budget|dollar|\busd\b"
+LATENCY = (r"latenc|ttft|time to first token|\bms\b|millisecond|tokens/s|tokens per second|\bseconds?\b|\bwait|slow|fast|"
+           r"in minutes|turnaround|quick|\bspeed")
+COST = r"\$|\bcost|price|spend|budget|dollar|\busd\b|cheap|expensive"
 QUALITY = r"quality|accura|faithful|hallucinat|correct|eval|win rate|recall|precision|\bwer\b|error rate"
 CORNERS = {"latency": LATENCY, "cost": COST, "quality": QUALITY}
 LEVERS = (r"stream", r"cach", r"\bbatch", r"rout", r"quantiz|int4|int8|fp8", r"speculative", r"distill",
-          r"small(?:er)? model|larger model|bigger model", r"self-consistency|majority vote",
+          r"(?:small(?:er)?|larger?|bigger|cheaper) (?:[a-z-]+ )?model", r"self-consistency|majority vote",
           r"chain[- ]of[- ]thought|reasoning steps|thinking", r"fine[- ]tun", r"rerank", r"human[- ]in[- ]the[- ]loop|human review",
           r"context (?:length|window)|fewer chunks|more chunks|top[- ]?k", r"spot|reserved|autoscal")
 TRADE = (r"\btrade|at the (?:cost|expense)|in exchange|\bversus\b|\bvs\.?\b|\bbut\b|sacrific|costs? (?:more|less)|"
