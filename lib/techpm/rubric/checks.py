@@ -138,7 +138,8 @@ def triangle(doc: Doc) -> Result:
     lever_at = set().union(*levers.values()) if levers else set()
     trades = [i for i in sorted(doc.hits(vocab.TRADE) & counted)
               if sum(i in c for c in corners.values()) >= 2 or (i in lever_at and any(i in c for c in corners.values()))]
-    applied = [i for i in trades if (i in lever_at or doc.unit_numbers(i)) and sum(i in c for c in corners.values()) >= 2]
+    applied = [i for i in trades if sum(i in c for c in corners.values()) >= 3
+               or ((i in lever_at or doc.unit_numbers(i)) and sum(i in c for c in corners.values()) >= 2)]
     missing = [n for n, c in corners.items() if not c]
     applied.sort(key=lambda i: (-sum(i in c for c in corners.values()), -len(doc.unit_numbers(i))))
     if not missing and len(levers) >= 2 and applied:
@@ -220,7 +221,8 @@ def depth(doc: Doc) -> Result:
     steps = " -> ".join(spec[k][0] for k in stages)
     missing = [spec[k][0] for k in range(len(spec)) if k not in stages]
     if len(stages) >= need and concrete:
-        result: Result = (1.0, f"{name}, in order: {steps}. For example {_quote(doc.sentences[where[0]])}",
+        example = max(where, key=lambda i: sum(bool(re.search(p, doc.lower[i])) for _, p in spec))
+        result: Result = (1.0, f"{name}, in order: {steps}. For example {_quote(doc.sentences[example])}",
                           f"Explains {name} step by step; tie each step to how you would measure it.")
     elif len(stages) >= 2:
         advice = []
@@ -278,7 +280,7 @@ def quantitative(doc: Doc) -> Result:
     stated = [c for i in counted for c in computations(doc.sentences[i])]
     stated += [c for m in _CODE.finditer(doc.text) for c in computations(m.group(1))]
     wrong = [c for c in stated if not c.ok]
-    right = [c for c in stated if c.ok and re.search(r"[a-z$%]", c.text.lower())]
+    right = [c for c in stated if c.ok and c.has_units]
     need = 5 if doc.target_words else 8
     best = max(counted, key=lambda i: len(doc.unit_numbers(i)), default=None)
     if wrong:

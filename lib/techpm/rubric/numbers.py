@@ -79,6 +79,7 @@ class Computation:
     stated: float
     computed: float
     ok: bool
+    has_units: bool = False   # some number in it carries a unit: it sizes something, not a lone formula
 
     def describe(self) -> str:
         return f'"{self.text}" works out to {_fmt(self.computed)}, not {_fmt(self.stated)}'
@@ -168,13 +169,14 @@ def computations(sentence: str) -> list[Computation]:
                 stated = nums[j + 1]
                 raw, si = _apply(chain, ops, False), _apply(chain, ops, True)
                 if raw is not None and si is not None:
-                    out.append(_judge(sentence[nums[i].start:stated.end], stated, raw, si, between))
+                    out.append(_judge(sentence[nums[i].start:stated.end], stated, raw, si, between,
+                                      any(q.has_unit for q in [*chain, stated])))
                 i = j + 1
                 continue
             if eq and not ops and _is_rate_restatement(nums[j], nums[j + 1], between):
                 left, right = nums[j], nums[j + 1]
                 result = left.value * _SECONDS[right.per] / _SECONDS[left.per]
-                out.append(_judge(sentence[left.start:right.end], right, result, None, between))
+                out.append(_judge(sentence[left.start:right.end], right, result, None, between, True))
         i = j + 1
     return out
 
@@ -215,11 +217,12 @@ def _is_rate_restatement(left: Quantity, right: Quantity, between: str) -> bool:
             and len(between) <= 40)
 
 
-def _judge(text: str, stated: Quantity, computed: float, computed_si: float | None, between: str) -> Computation:
+def _judge(text: str, stated: Quantity, computed: float, computed_si: float | None, between: str,
+           has_units: bool) -> Computation:
     """Right if the result holds as written, or once times and sizes are in base units (ms x 1,000 = s)."""
     approx = bool(_APPROX.search(between))
     tol = _tolerance(stated, approx)
     ok = abs(computed - stated.value) <= tol
     if not ok and computed_si is not None:
         ok = abs(computed_si - stated.si) <= tol * _SI.get(stated.unit, 1.0)
-    return Computation(text.strip(), stated.value, computed, ok)
+    return Computation(text.strip(), stated.value, computed, ok, has_units)

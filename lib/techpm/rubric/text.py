@@ -74,8 +74,7 @@ def blocks(text: str) -> list[str]:
     return blocks
 
 
-_SPLIT = re.compile(r"(?<=[.!?])(?<!\bal\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bfig\.)(?<!\bno\.)\s+(?=[A-Z0-9\"'(])",
-                    re.I)
+_SPLIT = re.compile(r"(?<=[.!?])(?<!\bal\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bFig\.)(?<!\bNo\.)\s+(?=[A-Z0-9\"'(])")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -101,23 +100,41 @@ _SECTION_CUES = (
 _HEADING = re.compile(r"\s*(?:#{1,4}\s+(.{1,200})|\*\*([^*\n]{3,80})\*\*|([A-Z][A-Za-z &/-]{2,40}):\s)")
 
 
-def find_sections(text: str) -> list[int | None]:
-    """For each heading in order (Markdown ``#``, a bold lead-in at the start of a line, or a short
-    ``Label:`` that names a section), which of the six sections it names."""
-    found: list[int | None] = []
-    for line in text.splitlines():
+def _headings(text: str) -> list[tuple[int, int | None]]:
+    """(offset, section) for each heading in order: Markdown ``#``, a bold lead-in at the start of a line,
+    or a short ``Label:`` that names a section."""
+    found: list[tuple[int, int | None]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
         m = _HEADING.match(line)
+        start, pos = pos, pos + len(line)
         if not m:
             continue
         title = (m.group(1) or m.group(2) or m.group(3) or "").lower()
         number = re.match(r"\s*(\d)[.)]", title)
         if number and 1 <= int(number.group(1)) <= 6 and not m.group(3):
-            found.append(int(number.group(1)))
+            found.append((start, int(number.group(1))))
             continue
         section = next((i + 1 for i, cue in enumerate(_SECTION_CUES) if re.search(cue, title)), None)
         if m.group(1) or section is not None:
-            found.append(section)
+            found.append((start, section))
     return found
+
+
+def find_sections(text: str) -> list[int | None]:
+    """For each heading in order (Markdown ``#``, a bold lead-in at the start of a line, or a short
+    ``Label:`` that names a section), which of the six sections it names."""
+    return [n for _, n in _headings(text)]
+
+
+def _opening(text: str) -> str | None:
+    """The text of section 1 (from its heading to the next section's), or None without a section 1."""
+    heads = _headings(text)
+    for k, (start, n) in enumerate(heads):
+        if n == 1:
+            end = next((p for p, m in heads[k + 1:] if m is not None and m > 1), len(text))
+            return text[:end]
+    return None
 
 
 def in_order(found: list[int | None]) -> list[int]:
@@ -139,6 +156,14 @@ _TERMS = re.compile("|".join(f"(?:{p})" for p in vocab.ALL_TERMS))
 _REASON = re.compile(vocab.REASONS)
 _FILLER = re.compile(vocab.FILLER)
 _SEPARATORS = re.compile(r"[,;]|\band\b|\bor\b")
+_SEGMENTS = re.compile(r"[,;:]\s*|\s+(?:and|or)\s+")
+
+
+def _enumeration(s: str) -> bool:
+    """A sentence that is mostly an enumeration of short items ("accuracy, precision, recall, F1, ...")."""
+    segments = [seg for seg in _SEGMENTS.split(s) if seg.strip()]
+    short = sum(1 for seg in segments if len(seg.split()) <= 3)
+    return short >= 6 and short >= 0.6 * len(segments)
 
 
 def words(text: str) -> int:
@@ -180,11 +205,9 @@ class Doc:
         sections = find_sections(text)
         n_open = max(5, len(sentences) // 5)
         opening = list(range(min(n_open, len(sentences))))
-        if sections and sections[0] == 1:
-            nxt = re.search(r"^\s*(?:#{1,4}\s+(?:2[.)]|.*(?:user|persona))|\*\*(?:2[.)]|[^*\n]{0,30}(?:user|persona)))",
-                            text, re.M | re.I)
-            if nxt:
-                opening = list(range(len(split_sentences(text[: nxt.start()])))) or opening
+        first = _opening(text)
+        if first is not None:
+            opening = list(range(len(split_sentences(first)))) or opening
         joined, starts, pos = [], [], 0
         for s in lower:
             starts.append(pos)
@@ -241,6 +264,8 @@ def _classify(lower: list[str], numbers: list[list[Quantity]]) -> list[str]:
         terms = set(matches)
         if len(content) >= 3 and repeated >= 0.7 * len(triples):
             kinds.append("repeat")
+        elif _enumeration(s):
+            kinds.append("list")
         elif (len(terms) >= 4 and not has_number and not _REASON.search(s) and len(matches) >= 0.4 * len(content)
               and len(_SEPARATORS.findall(s)) >= len(terms) / 2):
             kinds.append("list")

@@ -30,7 +30,7 @@ QUALITY = r"quality|accura|faithful|hallucinat|correct|eval|win rate|recall|prec
 CORNERS = {"latency": LATENCY, "cost": COST, "quality": QUALITY}
 LEVERS = (r"stream", r"cach", r"\bbatch", r"rout", r"quantiz|int4|int8|fp8", r"speculative", r"distill",
           r"(?:small(?:er)?|larger?|bigger|cheaper) (?:[a-z-]+ )?model", r"self-consistency|majority vote",
-          r"chain[- ]of[- ]thought|reasoning steps|thinking", r"fine[- ]tun", r"rerank", r"human[- ]in[- ]the[- ]loop|human review",
+          r"chain[- ]of[- ]thought|reasoning steps|thinking", r"fine[- ]tun", r"rerank", r"human[- ]in[- ]the[- ]loop|human (?:review|label|pass|rater)|\bjudge\b",
           r"context (?:length|window)|fewer chunks|more chunks|top[- ]?k", r"spot|reserved|autoscal")
 TRADE = (r"\btrade|at the (?:cost|expense)|in exchange|\bversus\b|\bvs\.?\b|\bbut\b|sacrific|costs? (?:more|less)|"
          r"\bbuys?\b|\bwhile\b|\binstead\b|\bgives up\b|\bpays?\b|\badds?\b|\bsaves?\b|\bcuts?\b|\bhalves\b|\braises?\b|\blowers?\b")
@@ -76,7 +76,7 @@ HARD = (r"hallucinat|confabul|made[- ]up|invent", r"reward hacking|over-?optimi"
         r"tail latency|burst|outage|failure")
 RESPONSES = (r"detect", r"mitigat", r"measur", r"monitor", r"guardrail|classifier|filter", r"abstain|not found|refus",
              r"red[- ]team", r"\bground|\bcite|citation", r"human review|escalat", r"verif|validat|check",
-             r"\bgate|canary|rollback|roll back|drain|retry", r"rate of|\brate\b|recall|precision")
+             r"\bgate|canary|rollback|roll back|drain|retry")
 
 USERS = (r"\busers?\b", r"customers?", r"developers?|engineers?", r"persona", r"end[- ]users?", r"\bpeople\b|\bteams?\b",
          r"lawyers?|doctors?|clinicians?|analysts?|agents?|students?|buyers?|admins?|operators?|employees?|callers?|"
