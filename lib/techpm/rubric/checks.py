@@ -100,7 +100,11 @@ _ARROWS = re.compile(r"-->|->|→|=>")
 def design(doc: Doc) -> Result:
     components = doc.found(vocab.COMPONENTS)
     production = doc.found(vocab.PRODUCTION)
-    flow = bool(_ARROWS.search(doc.text)) or bool(doc.hits(vocab.FLOW) & set(doc.counted))
+    # a request path: arrows (a diagram or "A -> B"), or one sentence that takes a request through three
+    # or more components in sequence
+    in_sequence = [i for i in doc.hits(vocab.FLOW) & set(doc.counted)
+                   if sum(i in w for w in components.values()) >= 3]
+    flow = bool(_ARROWS.search(doc.text)) or bool(in_sequence)
     need = 4 if doc.target_words else 6
     best = max(doc.counted, key=lambda i: sum(i in w for w in components.values()), default=None)
     evidence = _quote(doc.sentences[best]) if best is not None and components else ""
@@ -141,8 +145,9 @@ def triangle(doc: Doc) -> Result:
     applied = [i for i in trades if sum(i in c for c in corners.values()) >= 3
                or ((i in lever_at or doc.unit_numbers(i)) and sum(i in c for c in corners.values()) >= 2)]
     missing = [n for n, c in corners.items() if not c]
-    applied.sort(key=lambda i: (-sum(i in c for c in corners.values()), -len(doc.unit_numbers(i))))
-    if not missing and len(levers) >= 2 and applied:
+    applied.sort(key=lambda i: (-len(doc.unit_numbers(i)), -sum(i in c for c in corners.values())))
+    sized = [i for i in applied if doc.unit_numbers(i)]   # a trade-off for this system carries its numbers
+    if not missing and len(levers) >= 2 and sized:
         result: Result = (1.0, _quote(doc.sentences[applied[0]]),
                           "Deep; make sure each lever carries a number for what it buys and what it costs.")
     elif len(corners) - len(missing) >= 2 and (levers or trades):
@@ -152,9 +157,10 @@ def triangle(doc: Doc) -> Result:
         if len(levers) < 2:
             advice.append("name the levers you would pull (streaming, caching, batching, routing to a small model, "
                           "quantization, reranking)")
-        if not applied:
-            advice.append("for one choice in this design, say what it buys on one corner and what it costs on "
-                          "another, with a number ('reranking adds 150 ms and lifts recall')")
+        if not sized:
+            advice.append(("put numbers on the trade-off you describe" if applied else
+                           "for one choice in this design, say what it buys on one corner and what it costs on "
+                           "another") + ", with a number ('reranking adds 150 ms and lifts recall')")
         best = (applied or trades or sorted(lever_at))[0]
         result = (0.5, _quote(doc.sentences[best]), "; ".join(advice).capitalize() + ".")
     else:
@@ -216,7 +222,9 @@ def depth(doc: Doc) -> Result:
     name = max(chains, key=lambda n: (len(chains[n][0]), n == families[0]))
     stages, where = chains[name]
     spec = mechanisms[name]
-    concrete = any(doc.unit_numbers(i) or doc.numbers[i] for i in where)
+    # concrete: sizes and choices, not only names, in at least two sentences about the mechanism's steps
+    about = set().union(*(doc.hits(p) for _, p in spec)) & set(doc.counted)
+    concrete = sum(1 for i in about if doc.numbers[i]) >= 2
     need = 3 if doc.target_words else 4
     steps = " -> ".join(spec[k][0] for k in stages)
     missing = [spec[k][0] for k in range(len(spec)) if k not in stages]

@@ -32,7 +32,7 @@ _PER = r"second|sec|s|minute|min|hour|h|hr|day|week|month|year|request|query|que
 _NUMBER = re.compile(
     r"(?P<cur>\$\s?)?(?P<num>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s?(?P<mult>thousand|million|billion|trillion|bn|mn|k|m|b|t)(?![a-z]))?"
-    r"(?:[ -]?(?P<unit>" + _UNITS + r")(?![a-z]))?"
+    r"(?:[ -]?(?P<unit>" + _UNITS + r")(?![a-z])|(?P<times>x|×)(?![a-z\d])(?!\s*\$?\d))?"
     r"(?:\s?(?:/|per|an?|each|every)\s?(?P<per>" + _PER + r")(?![a-z]))?", re.I)
 _UNIT_AFTER = re.compile(r"[ -](?:[a-z][a-z-]{0,20} ){0,2}(?:" + _UNITS + r")(?![a-z])", re.I)
 _SECONDS = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "h": 3600, "hr": 3600,
@@ -46,6 +46,8 @@ _SI = {"ms": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3, "minute": 60, "min
 _EQ = re.compile(r"\s*[,(]?\s*(?:=|≈|~=|~|≃|(?:which |that )?(?:is|are|comes to|gives|makes|equals|or)"
                  r"(?: about| roughly| around| approximately| ~)?\b|→)\s*", re.I)
 _APPROX = re.compile(r"≈|~|about|roughly|around|approximately|≃")
+_PAREN_OPEN = re.compile(r"(?:\s*[A-Za-z][A-Za-z'-]{0,24}){0,3}\s*\(\s*=?\s*")
+_PAREN_CLOSE = re.compile(r"(?:\s*[A-Za-z][A-Za-z'-]{0,24}){0,3}\s*\)")
 _WORD = re.compile(r"\s*[A-Za-z][A-Za-z'-]{0,24}")
 
 
@@ -119,14 +121,14 @@ def quantities(text: str, limit: int = 5_000) -> list[Quantity]:
         value = _value(m)
         if value is None:
             continue
-        unit = (m.group("unit") or "").lower()
+        unit = (m.group("unit") or ("x" if m.group("times") else "")).lower()
         if not unit and not m.group("per"):
             after = _UNIT_AFTER.match(text[m.end():m.end() + 60])   # "5,600 input tokens"
             unit = after.group(0).split()[-1].lower() if after else ""
         mult = (m.group("mult") or "").lower()
         if not unit and mult in ("m", "b", "t") and not m.group("cur"):
             unit = mult                                        # "70B" (parameters), "3M" (a count)
-        out.append(Quantity(m.group(0).strip(), value, unit, (m.group("per") or "").lower(), bool(m.group("cur")),
+        out.append(Quantity(m.group(0).strip().rstrip(","), value, unit, (m.group("per") or "").lower(), bool(m.group("cur")),
                             m.start(), m.end()))
         if len(out) >= limit:
             break
@@ -134,12 +136,12 @@ def quantities(text: str, limit: int = 5_000) -> list[Quantity]:
 
 
 def _tolerance(q: Quantity, approx: bool) -> float:
-    """Half a unit in the last written digit, or 6% (12% when marked approximate), whichever is larger."""
+    """Half a unit in the last written digit, or 3% (10% when marked approximate), whichever is larger."""
     digits = re.sub(r"[^\d.]", "", q.text.split("/")[0].split(" per ")[0])
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     scale = q.value / float(digits.replace(",", "") or 1) if digits.replace(".", "") else 1.0
     ulp = 0.5 * 10 ** (-decimals) * abs(scale)
-    return max(ulp, (0.12 if approx else 0.06) * abs(q.value))
+    return max(ulp, (0.10 if approx else 0.03) * abs(q.value))
 
 
 def computations(sentence: str) -> list[Computation]:
@@ -160,23 +162,27 @@ def computations(sentence: str) -> list[Computation]:
             ops.append(symbol)
             chain.append(nums[j + 1])
             j += 1
-        if j + 1 < len(nums):
-            between = sentence[nums[j].end:nums[j + 1].start]
-            eq = _after_words(_EQ, between)
-            if eq and j + 2 < len(nums) and _after_words(_OP, sentence[nums[j + 1].end:nums[j + 2].start]):
-                eq = None                                      # "that is 6,000 x $2/1M + ...": it introduces a sum
-            if eq and ops:
-                stated = nums[j + 1]
-                raw, si = _apply(chain, ops, False), _apply(chain, ops, True)
-                if raw is not None and si is not None:
-                    out.append(_judge(sentence[nums[i].start:stated.end], stated, raw, si, between,
-                                      any(q.has_unit for q in [*chain, stated])))
+        between = sentence[nums[j].end:nums[j + 1].start] if j + 1 < len(nums) else ""
+        eq = _after_words(_EQ, between) if between else None
+        if eq and j + 2 < len(nums) and _after_words(_OP, sentence[nums[j + 1].end:nums[j + 2].start]):
+            eq = None                                          # "that is 6,000 x $2/1M + ...": it introduces a sum
+        stated: Quantity | None = None
+        if eq and ops:
+            stated, text = nums[j + 1], sentence[nums[i].start:nums[j + 1].end]
+        elif ops and i > 0 and _PAREN_OPEN.fullmatch(sentence[nums[i - 1].end:nums[i].start]) \
+                and _PAREN_CLOSE.match(sentence[nums[j].end:nums[j].end + 40]):
+            stated, text = nums[i - 1], sentence[nums[i - 1].start:nums[j].end] + ")"   # "600,000 (20,000 x 30)"
+        if stated is not None:
+            raw, si = _apply(chain, ops, False), _apply(chain, ops, True)
+            if raw is not None and si is not None:
+                out.append(_judge(text, stated, raw, si, between, any(q.has_unit for q in [*chain, stated])))
+            if stated is nums[j + 1] if j + 1 < len(nums) else False:
                 i = j + 1
                 continue
-            if eq and not ops and _is_rate_restatement(nums[j], nums[j + 1], between):
-                left, right = nums[j], nums[j + 1]
-                result = left.value * _SECONDS[right.per] / _SECONDS[left.per]
-                out.append(_judge(sentence[left.start:right.end], right, result, None, between, True))
+        elif eq and _is_rate_restatement(nums[j], nums[j + 1], between):
+            left, right = nums[j], nums[j + 1]
+            result = left.value * _SECONDS[right.per] / _SECONDS[left.per]
+            out.append(_judge(sentence[left.start:right.end], right, result, None, between, True))
         i = j + 1
     return out
 

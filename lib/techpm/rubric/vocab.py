@@ -70,13 +70,15 @@ MECHANISMS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 HARD = (r"hallucinat|confabul|made[- ]up|invent", r"reward hacking|over-?optimi",
-        r"hard to (?:evaluate|measure)|evaluation is hard|regression", r"safety|harm", r"abuse|misuse|fraud",
+        r"hard to (?:evaluate|measure)|\bevaluation\b|regression", r"safety|harm", r"abuse|misuse|fraud",
         r"jailbreak|prompt injection|injection", r"privacy|\bpii\b|leak|confidential", r"bias|fairness",
         r"security|permission|access control", r"drift|distribution shift|stale", r"contaminat",
         r"tail latency|burst|outage|failure")
 RESPONSES = (r"detect", r"mitigat", r"measur", r"monitor", r"guardrail|classifier|filter", r"abstain|not found|refus",
              r"red[- ]team", r"\bground|\bcite|citation", r"human review|escalat", r"verif|validat|check",
-             r"\bgate|canary|rollback|roll back|drain|retry")
+             r"\bgate|canary|rollback|roll back|drain|retry", r"enforc|block|restrict|sandbox|isolat|redact|encrypt|audit",
+             r"treat(?:ed|s)? as data|approv|confirm|step-up|authenticat", r"golden set|eval(?:uation)? set|test set|held[- ]out",
+             r"alert|fallback|admission control|limit")
 
 USERS = (r"\busers?\b", r"customers?", r"developers?|engineers?", r"persona", r"end[- ]users?", r"\bpeople\b|\bteams?\b",
          r"lawyers?|doctors?|clinicians?|analysts?|agents?|students?|buyers?|admins?|operators?|employees?|callers?|"
