@@ -224,7 +224,7 @@ def depth(doc: Doc) -> Result:
     spec = mechanisms[name]
     # concrete: sizes and choices, not only names, in at least two sentences about the mechanism's steps
     about = set().union(*(doc.hits(p) for _, p in spec)) & set(doc.counted)
-    concrete = sum(1 for i in about if doc.numbers[i]) >= 2
+    concrete = len({q.text.lower() for i in about for q in doc.numbers[i]}) >= 3
     need = 3 if doc.target_words else 4
     steps = " -> ".join(spec[k][0] for k in stages)
     missing = [spec[k][0] for k in range(len(spec)) if k not in stages]
