@@ -367,3 +367,20 @@ def test_judge_failure_is_reported_not_raised(online, monkeypatch):
     assert report.judge_note.startswith("Judge failed") and report.judge_total is None
     assert FAKE_KEY not in report.judge_note
     assert report.total == grade(sample("strong")).total
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+def test_techpm_grade_with_a_question_from_the_command_line(tmp_path, capsys):
+    from techpm.cli import main
+
+    path = tmp_path / "answer.md"
+    path.write_text("# " + LAW + "\n\n" + sample("strong").split("\n", 1)[1])
+    assert main(["grade", str(path), "--question", VOICE]) == 0
+    off = capsys.readouterr().out
+    assert f"Question: {VOICE}" in off and grade(path.read_text(), question=VOICE).markdown().strip() == off.strip()
+    assert main(["grade", str(path)]) == 0                       # the title is the question
+    own = capsys.readouterr().out
+    assert f"Question: {LAW}" in own
+    assert int(own.split("Rubric score: ")[1].split("/")[0]) >= int(off.split("Rubric score: ")[1].split("/")[0]) + 30
+    assert main(["grade", str(path), "--target-words", "450"]) == 0 and "timed answer" in capsys.readouterr().out

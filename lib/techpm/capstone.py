@@ -272,9 +272,12 @@ class Comparison:
     __repr__ = __str__
 
 
-def compare(mine: str, reference: Any, *, label: str | None = None) -> Comparison:
-    """Grade ``mine`` and ``reference`` (an ``Answer`` from ``techpm.generate`` or any text) and set them side
-    by side. ``label`` names the reference (default: the answer's backend, e.g. "Offline generator")."""
+def compare(mine: str, reference: Any, *, label: str | None = None, question: Any = None,
+            target_words: int | None = None) -> Comparison:
+    """Grade ``mine`` and ``reference`` (an ``Answer`` from ``techpm.generate`` or any text) against the same
+    question and set them side by side. ``question``: a bank ``Question`` or its text (default: the
+    reference answer's question, when it is an ``Answer``); ``target_words`` grades both as timed, spoken
+    answers (``techpm.grade``). ``label`` names the reference (default: its backend, e.g. "Offline generator")."""
     from techpm.rubric import grade
 
     if not isinstance(mine, str) or not mine.strip():
@@ -286,4 +289,8 @@ def compare(mine: str, reference: Any, *, label: str | None = None) -> Compariso
         backend = getattr(reference, "backend", None)
         label = {"offline": "Offline generator", "claude": f"Claude ({getattr(reference, 'model', '')})"}.get(
             str(backend), "Reference")
-    return Comparison(mine, reference_text, grade(mine), grade(reference_text), label)
+    asked = getattr(question, "question", question) or getattr(reference, "question", None)
+    if asked is not None and not isinstance(asked, str):
+        raise TechpmError("question must be a bank Question (capstone.pick(...)) or the question's text.")
+    return Comparison(mine, reference_text, grade(mine, question=asked, target_words=target_words),
+                      grade(reference_text, question=asked, target_words=target_words), label)

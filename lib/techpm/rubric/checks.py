@@ -20,7 +20,7 @@ from techpm.rubric.links import read_links
 from techpm.rubric.numbers import computations
 from techpm.rubric.text import Doc, blocks, in_order
 
-__all__ = ["CHECKS", "Check"]
+__all__ = ["CHECKS", "Check", "opening_questions"]
 
 Check = Callable[[Doc], tuple[float, str, str]]
 Result = tuple[float, str, str]
@@ -60,10 +60,17 @@ _SCOPE_TOPICS = {"scale": r"\busers?\b|how many|qps|per second|requests?|traffic
 _ASSUME = r"\bassum|\bi(?:'ll| will) design|design (?:for|to)|\bgiven\b|the question (?:says|states)"
 
 
-def scoping(doc: Doc) -> Result:
+def opening_questions(doc: Doc) -> tuple[list[int], set[str]]:
+    """The scoping questions at the start (sentence indices) and the topics they cover (scale, latency,
+    data, budget, integration, infrastructure)."""
     opening = [i for i in doc.opening if doc.kinds[i] != "repeat"]
     questions = [i for i in opening if doc.sentences[i].rstrip().endswith("?")]
-    topics = {t for t, p in _SCOPE_TOPICS.items() if any(re.search(p, doc.lower[i]) for i in questions)}
+    return questions, {t for t, p in _SCOPE_TOPICS.items() if any(re.search(p, doc.lower[i]) for i in questions)}
+
+
+def scoping(doc: Doc) -> Result:
+    opening = [i for i in doc.opening if doc.kinds[i] != "repeat"]
+    questions, topics = opening_questions(doc)
     assumes = [i for i in opening if re.search(_ASSUME, doc.lower[i])]
     numeric = [i for i in assumes + opening if doc.unit_numbers(i) and i not in questions]
     fit = doc.fit if isinstance(doc.fit, Fit) else None
