@@ -373,7 +373,7 @@ def structure(doc: Doc) -> Result:
     low, high = (int(target * 2 / 3), int(target * 4 / 3)) if doc.target_words else (int(target * 0.5),
                                                                                       int(target * 1.6))
     length = doc.substantive_words
-    length_ok = low <= length <= high
+    length_ok = low <= length <= high and doc.words <= high * 2   # a paste past the reading limit is too long
     padding = 1 - doc.share("substance") - doc.share("thin")
     titles = [SECTIONS[n - 1].title for n in range(1, 7) if n not in got]
     evidence = (f"Sections found in order: {', '.join(str(n) for n in got) or 'none'}; {length:,} words that "

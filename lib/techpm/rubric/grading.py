@@ -5,9 +5,14 @@ from __future__ import annotations
 from techpm.generator.method import RUBRIC
 from techpm.rubric.checks import CHECKS
 from techpm.rubric.report import PointResult, Report
-from techpm.rubric.text import Doc, in_order
+from techpm.rubric.text import Doc, in_order, words
 
-__all__ = ["grade"]
+__all__ = ["MAX_CHARS", "grade"]
+
+#: Characters read for grading: about 8,000 words, over three times the method's length. A longer paste is
+#: graded on its start (its length still counts against the structure point), so no input can stall a
+#: notebook.
+MAX_CHARS = 50_000
 
 
 def grade(text: str, question: str | None = None, judge: bool = False, *, model: str | None = None,
@@ -35,7 +40,9 @@ def grade(text: str, question: str | None = None, judge: bool = False, *, model:
     if target_words is not None and (isinstance(target_words, bool) or not isinstance(target_words, int)
                                      or not 100 <= target_words <= 5_000):
         raise TechpmError(f"target_words must be a whole number of words from 100 to 5,000, got {target_words!r}.")
-    doc = Doc.read(text, target_words=target_words)
+    doc = Doc.read(text[:MAX_CHARS], target_words=target_words)
+    if len(text) > MAX_CHARS:
+        doc.words = words(text)
     if question is not None:
         doc.fit = read_fit(question.strip(), text, "\n".join(doc.sentences[i] for i in doc.counted))
     points = []
@@ -45,7 +52,8 @@ def grade(text: str, question: str | None = None, judge: bool = False, *, model:
         points.append(PointResult(point.id, point.title, score, evidence, suggestion, counted=counted))
     report = Report(points, doc.words, sections=in_order(doc.sections), question=question.strip() if question else None,
                     fit_note=doc.fit.summary() if doc.fit is not None else None,
-                    substantive_words=doc.substantive_words, target_words=target_words)
+                    substantive_words=doc.substantive_words, target_words=target_words,
+                    truncated=len(text) > MAX_CHARS)
     if judge:
         _add_judge(report, text if question is None else f"(The question this answers: {question.strip()})\n\n{text}",
                    model, max_cost_usd)

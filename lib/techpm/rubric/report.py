@@ -53,6 +53,7 @@ class Report:
     fit_note: str | None = None           # how the answer fits the question, when it is known
     substantive_words: int | None = None  # the words that count: not repeated, filler or lists of terms
     target_words: int | None = None
+    truncated: bool = False               # only the start of a very long text was read
 
     @property
     def total(self) -> int:
@@ -82,6 +83,11 @@ class Report:
                 notes.append(self.fit_note)
         else:
             notes.append("Graded without the question: pass question=... to check that the answer fits it.")
+        if self.truncated:
+            from techpm.rubric.grading import MAX_CHARS
+
+            notes.append(f"Only the first {MAX_CHARS:,} characters were graded: the answer runs to "
+                         f"{self.words:,} words, far past the length the method asks for.")
         left_out = [p.title for p in self.points if not p.counted]
         if left_out:
             notes.append("Not counted in the total (optional here): " + ", ".join(left_out) + ".")

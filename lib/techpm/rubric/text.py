@@ -130,7 +130,7 @@ def find_sections(text: str) -> list[int | None]:
 def _opening(text: str) -> str | None:
     """The text of section 1 (from its heading to the next section's), or None without a section 1."""
     heads = _headings(text)
-    for k, (start, n) in enumerate(heads):
+    for k, (_start, n) in enumerate(heads):
         if n == 1:
             end = next((p for p, m in heads[k + 1:] if m is not None and m > 1), len(text))
             return text[:end]
@@ -166,6 +166,14 @@ def _enumeration(s: str) -> bool:
     return short >= 6 and short >= 0.6 * len(segments)
 
 
+def _word_start(text: str, i: int) -> bool:
+    return i == 0 or not ("a" <= text[i - 1] <= "z")
+
+
+#: Numbers read per answer: a pasted table is not an essay, and no score changes past this many.
+MAX_NUMBERS = 3_000
+
+
 def words(text: str) -> int:
     return len(_WORDS.findall(plain(text)))
 
@@ -195,7 +203,11 @@ class Doc:
         pairs = _sentences_with_blocks(text)
         sentences, blocks = [s for s, _ in pairs], [b for _, b in pairs]
         lower = [s.lower() for s in sentences]
-        numbers = [quantities(_URL_IN_TEXT.sub("", s), limit=200) for s in sentences]
+        numbers, seen = [], 0
+        for s in sentences:
+            found = quantities(_URL_IN_TEXT.sub("", s), limit=200) if seen < MAX_NUMBERS else []
+            seen += len(found)
+            numbers.append(found)
         kinds = _classify(lower, numbers)
         counted = {"substance": 0, "thin": 0}
         for s, k in zip(sentences, kinds, strict=True):
@@ -218,11 +230,15 @@ class Doc:
 
     # --- finding things ------------------------------------------------------------------------------
     def hits(self, pattern: str) -> frozenset[int]:
-        """Indices of the sentences where ``pattern`` (a lowercase regex) occurs: one pass over the text."""
+        """Indices of the sentences where ``pattern`` (a lowercase regex) occurs at the start of a word:
+        one pass over the text."""
         cached = self._cache.get(pattern)
         if cached is None:
-            cached = frozenset(bisect_right(self._starts, m.start()) - 1
-                               for m in re.finditer(pattern, self._joined))
+            # terms start a word ("eval" is not in "retrieval"); checked after the match, because a plain
+            # alternation scans much faster than one behind a look-behind
+            joined = self._joined
+            cached = frozenset(bisect_right(self._starts, m.start()) - 1 for m in re.finditer(pattern, joined)
+                               if _word_start(joined, m.start()))
             self._cache[pattern] = cached
         return cached
 
@@ -260,7 +276,7 @@ def _classify(lower: list[str], numbers: list[list[Quantity]]) -> list[str]:
         repeated = sum(t in seen for t in triples)
         seen |= triples
         has_number = any(q.has_unit for q in nums) or bool(nums and len(nums) >= 2)
-        matches = [m.group(0) for m in _TERMS.finditer(s)]
+        matches = [m.group(0) for m in _TERMS.finditer(s) if _word_start(s, m.start())]
         terms = set(matches)
         if len(content) >= 3 and repeated >= 0.7 * len(triples):
             kinds.append("repeat")
