@@ -294,6 +294,7 @@ def quantitative(doc: Doc) -> Result:
     tied = {q.text.lower() for i in designed for q in doc.unit_numbers(i)}
     stated = [c for i in counted for c in computations(doc.sentences[i])]
     stated += [c for m in _CODE.finditer(doc.text) for c in computations(m.group(1))]
+    stated = list({c.text: c for c in stated}.values())       # a computation quoted twice counts once
     wrong = [c for c in stated if not c.ok]
     right = [c for c in stated if c.ok and c.has_units]
     need = 5 if doc.target_words else 8

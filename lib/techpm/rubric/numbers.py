@@ -46,7 +46,7 @@ _SI = {"ms": 1e-3, "millisecond": 1e-3, "milliseconds": 1e-3, "minute": 60, "min
 _EQ = re.compile(r"\s*[,(]?\s*(?:=|≈|~=|~|≃|(?:which |that )?(?:is|are|comes to|gives|makes|equals|or)"
                  r"(?: about| roughly| around| approximately| ~)?\b|→)\s*", re.I)
 _APPROX = re.compile(r"≈|~|about|roughly|around|approximately|≃")
-_PAREN_OPEN = re.compile(r"(?:\s*[A-Za-z][A-Za-z'-]{0,24}){0,3}\s*\(\s*=?\s*")
+_PAREN_OPEN = re.compile(r"(?:\s*(?!(?:x|times|at|by|per)\b)[A-Za-z][A-Za-z'-]{0,24}){0,3}\s*\(\s*=?\s*", re.I)
 _PAREN_CLOSE = re.compile(r"(?:\s*[A-Za-z][A-Za-z'-]{0,24}){0,3}\s*\)")
 _WORD = re.compile(r"\s*[A-Za-z][A-Za-z'-]{0,24}")
 

@@ -105,6 +105,14 @@ class Report:
 
         raise unknown_name("rubric point", point_id, [p.id for p in self.points])
 
+    def shortfalls(self) -> str:
+        """Markdown: the total, then each point below full marks with its score and evidence (why)."""
+        lines = [f"**{self.total}/100.**" + (f" {self.fit_note}" if self.fit_note else "")]
+        short = [p for p in self.points if p.counted and p.score < 1]
+        lines += [f"- *{p.title}* ({p.score:g}): {p.suggestion} Evidence: {p.evidence}" for p in short] or [
+            "- Full marks on every point."]
+        return "\n".join(lines)
+
     def scores(self) -> dict[str, float]:
         return {p.id: p.score for p in self.points}
 
