@@ -230,9 +230,15 @@ class Comparison:
                 zip(self.mine_report.points, self.reference_report.points, strict=True)]
 
     def gaps(self) -> list[str]:
-        """One line per point where the reference scores higher: the point and the suggestion for you."""
-        return [f"{a.title}: {a.suggestion}" for a, b in
-                zip(self.mine_report.points, self.reference_report.points, strict=True) if b.score > a.score]
+        """One line per point where the reference scores higher: the point and the suggestion for you (a
+        suggestion shared by several points, such as answering the question asked, is given once)."""
+        seen: set[str] = set()
+        out = []
+        for a, b in zip(self.mine_report.points, self.reference_report.points, strict=True):
+            if b.score > a.score and a.suggestion not in seen:
+                seen.add(a.suggestion)
+                out.append(f"{a.title}: {a.suggestion}")
+        return out
 
     def markdown(self) -> str:
         lines = [f"**You: {self.mine_report.total}/100 · {self.reference_label}: {self.reference_report.total}/100**",

@@ -104,8 +104,28 @@ def scoping(doc: Doc) -> Result:
 _ARROWS = re.compile(r"-->|->|→|=>")
 
 
+_BOX = re.compile(r"[\[\](){}*`]")
+
+
+def _path_boxes(doc: Doc) -> set[str]:
+    """The boxes of the request paths the answer draws ("A -> B -> C", in prose or a diagram): each named
+    step counts as a component, whatever the domain's vocabulary."""
+    boxes: set[str] = set()
+    for line in doc.text.splitlines()[:2_000]:
+        parts = _ARROWS.split(line[:2_000])
+        if len(parts) < 3:
+            continue
+        for part in parts:
+            words = _BOX.sub(" ", part).lower().split()[-4:]
+            if any(w.isalpha() and len(w) > 2 for w in words):
+                boxes.add(" ".join(words))
+    return boxes
+
+
 def design(doc: Doc) -> Result:
     components = doc.found(vocab.COMPONENTS)
+    for box in sorted(_path_boxes(doc)):
+        components.setdefault(re.escape(box), [])
     production = doc.found(vocab.PRODUCTION)
     # a request path: arrows (a diagram or "A -> B"), or one sentence that takes a request through three
     # or more components in sequence
@@ -113,7 +133,9 @@ def design(doc: Doc) -> Result:
                    if sum(i in w for w in components.values()) >= 3]
     flow = bool(_ARROWS.search(doc.text)) or bool(in_sequence)
     need = 4 if doc.target_words else 6
-    best = max(doc.counted, key=lambda i: sum(i in w for w in components.values()), default=None)
+    drawn = [i for i in doc.counted if len(_ARROWS.findall(doc.sentences[i])) >= 2]
+    best = drawn[0] if drawn else max(doc.counted, key=lambda i: sum(i in w for w in components.values()),
+                                      default=None)
     evidence = _quote(doc.sentences[best]) if best is not None and components else ""
     if len(components) >= need and len(production) >= 2 and flow:
         result: Result = (1.0, evidence, "Coherent and production-aware; give each box an owner and a failure mode.")
@@ -228,6 +250,8 @@ def depth(doc: Doc) -> Result:
               for name in families}
     name = max(chains, key=lambda n: (len(chains[n][0]), n == families[0]))
     stages, where = chains[name]
+    if len(stages) < 2:
+        name, stages, where = families[0], *chains[families[0]]   # nothing explained: advise the question's own
     spec = mechanisms[name]
     # concrete: sizes and choices, not only names, in at least two sentences about the mechanism's steps
     about = set().union(*(doc.hits(p) for _, p in spec)) & set(doc.counted)

@@ -12,7 +12,8 @@ stated quantities, and the facets it activates, ``techpm.generator.facets``). Fo
 - **leftovers**: other domains' terms (from facets the question does not activate) the answer carries.
 
 ``Fit.score`` is the mean of the available shares, less 0.25 for each other domain with two or more
-leftover terms; ``Fit.verdict`` is ``"on"`` (0.6 and above), ``"partial"`` (0.35 to 0.6) or ``"off"``.
+leftover terms; ``Fit.verdict`` is ``"on"`` (0.6 and above), ``"off"`` (below 0.35 with another domain's
+terms or under a quarter of the question's words) or ``"partial"``.
 """
 
 from __future__ import annotations
@@ -57,8 +58,13 @@ class Fit:
 
     @property
     def verdict(self) -> str:
+        """``"off"`` needs a low score *and* a sign of another problem: another domain's terms, or little of
+        the question's own vocabulary (a thin answer to the right question is ``"partial"``, not off)."""
         s = self.score
-        return "on" if s >= 0.6 else "partial" if s >= 0.35 else "off"
+        if s >= 0.6:
+            return "on"
+        elsewhere = any(len(t) >= 2 for t in self.leftovers.values()) or (self.terms_share or 0) < 0.25
+        return "off" if s < 0.35 and elsewhere else "partial"
 
     def summary(self) -> str:
         parts = []

@@ -58,6 +58,7 @@ def read_links(text: str) -> list[Link]:
     """Every link in ``text``, in order, each with the reason it does not count (None when it does)."""
     out = []
     for m in _URL.finditer(text):
-        key, problem = _problem(m.group(0))
-        out.append(Link(m.group(0), key, problem))
+        url = m.group(0).rstrip(".,;:!?")
+        key, problem = _problem(url)
+        out.append(Link(url, key, problem))
     return out

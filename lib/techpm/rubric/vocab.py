@@ -29,11 +29,12 @@ COST = r"\$|\bcost|price|spend|budget|dollar|\busd\b|cheap|expensive"
 QUALITY = r"quality|accura|faithful|hallucinat|correct|eval|win rate|recall|precision|\bwer\b|error rate"
 CORNERS = {"latency": LATENCY, "cost": COST, "quality": QUALITY}
 LEVERS = (r"stream", r"cach", r"\bbatch", r"rout", r"quantiz|int4|int8|fp8", r"speculative", r"distill",
-          r"(?:small(?:er)?|larger?|bigger|cheaper) (?:[a-z-]+ )?model", r"self-consistency|majority vote",
+          r"(?:small(?:er)?|larger|bigger|cheaper) (?:[a-z-]+ )?model", r"self-consistency|majority vote",
           r"chain[- ]of[- ]thought|reasoning steps|thinking", r"fine[- ]tun", r"rerank", r"human[- ]in[- ]the[- ]loop|human (?:review|label|pass|rater)|\bjudge\b",
           r"context (?:length|window)|fewer chunks|more chunks|top[- ]?k", r"spot|reserved|autoscal")
 TRADE = (r"\btrade|at the (?:cost|expense)|in exchange|\bversus\b|\bvs\.?\b|\bbut\b|sacrific|costs? (?:more|less)|"
-         r"\bbuys?\b|\bwhile\b|\binstead\b|\bgives up\b|\bpays?\b|\badds?\b|\bsaves?\b|\bcuts?\b|\bhalves\b|\braises?\b|\blowers?\b")
+         r"\bbuys?\b|\bwhile\b|\binstead\b|\bgives up\b|\bpays?\b|\badd(?:s|ed)?\b|\bsav(?:es|ed|e)\b|\bcuts?\b|"
+         r"\bhalv(?:es|ed)\b|\bdoubl(?:es|ed)\b|\b(?:raise|lower|reduce|increase)[sd]?\b")
 
 # The mechanisms the method asks an answer to explain, each as stages in the order they happen:
 # what goes in, what is done to it, what comes out, how it is measured. ``depth`` credits the longest run
