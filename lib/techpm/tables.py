@@ -1,4 +1,4 @@
-"""Sourced data tables: GPUs, GPU rental prices, model architectures and API prices.
+"""Sourced data tables: GPUs, GPU rental prices, model architectures, API and speech API prices.
 
 Each table is a JSON file in ``techpm/data`` holding ``{"description": ..., "rows": [...]}``. Every row
 carries the URL it was read from (``source_url``) and when (``as_of``), so a learner can always ask
@@ -62,7 +62,12 @@ SCHEMAS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "long_context_cache_read_usd_per_mtok": (_OPT_NUM, False),
         **_COMMON,
     },
+    "audio_prices": {
+        "id": (_STR, True), "provider": (_STR, True), "kind": (_STR, True),
+        "usd_per_minute": (_OPT_NUM, True), "usd_per_mchar": (_OPT_NUM, True), **_COMMON,
+    },
 }
+_AUDIO_KINDS = ("stt", "tts")
 
 
 def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
@@ -92,6 +97,13 @@ def _check_row(kind: str, index: int, row: Any) -> dict[str, Any]:
         _dt.date.fromisoformat(row["as_of"])
     except ValueError:
         raise TableError(f"{where}: as_of must be an ISO date (YYYY-MM-DD), got {row['as_of']!r}.") from None
+    if kind == "audio_prices":
+        if row["kind"] not in _AUDIO_KINDS:
+            raise TableError(f"{where}: kind must be one of {', '.join(_AUDIO_KINDS)}, got {row['kind']!r}.")
+        if (row["usd_per_minute"] is None) == (row["usd_per_mchar"] is None):
+            raise TableError(f"{where}: give exactly one of usd_per_minute and usd_per_mchar.")
+        if row["kind"] == "stt" and row["usd_per_minute"] is None:
+            raise TableError(f"{where}: a speech-to-text price needs usd_per_minute.")
     return row
 
 

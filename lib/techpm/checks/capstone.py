@@ -44,11 +44,9 @@ def monthly_spend(answer: object, question: str, model: str) -> CheckResult:
     """Exercise 2: the month's model spend for the generator's scenario, every request on ``model``."""
     from techpm.generator import offline
 
-    p = offline.plan(question)
-    s = p.scenario
+    s = offline.plan(question).scenario
     n = s.requests_per_month
-    tokens_in = int(p.figures["context"].value) if "context" in p.figures else int(s.input_tokens.value)
-    tokens_out = int(s.output_tokens.value)
+    tokens_in, tokens_out = int(s.input_tokens.value), int(s.output_tokens.value)
     expected = calc.api_cost_usd(model, tokens_in * n, tokens_out * n, requests=n)
     input_only = calc.api_cost_usd(model, tokens_in * n, 0, requests=n)
     hints = {

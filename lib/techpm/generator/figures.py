@@ -35,6 +35,9 @@ def num(x: float) -> str:
     a trillion or more in words ("1.5 trillion"), never in scientific notation."""
     if not math.isfinite(x):
         return "unbounded"
+    if abs(x) >= 1e15:
+        mantissa, exponent = f"{x:.3e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     if abs(x) >= 1e12:
         return f"{x / 1e12:,.3g} trillion"
     if abs(x) >= 100 or float(x).is_integer():

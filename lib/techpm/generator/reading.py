@@ -143,12 +143,12 @@ _RATE_RE = re.compile(rf"[\s-]*{_MOD}({_word_list(_REQUESTS)})?\s*(?:per|a|an|ea
                       r"(second|sec|s|minute|min|hour|hr|day|week|month|year)\b", re.I)
 _UNIT_RATE_RE = re.compile(r"\s*(qps|rps|req/s|requests?/s|queries/s|rpm|tps|tokens?/s|tok/s|tokens?/sec)\b", re.I)
 _CONCURRENT_RE = re.compile(r"\s*(?:(?:[a-z]+\s+)?(?:concurrent|simultaneous|parallel|live|active|open)"
-                            r"(?:ly)?\s+([a-z]+(?:\s[a-z]+)?)|([a-z]+) (?:at once|in parallel|concurrently|"
+                            r"(?:ly)?\s+([a-z]+)|([a-z]+) (?:at once|in parallel|concurrently|"
                             r"at the same time))", re.I)
 _SKIP_PREV = re.compile(r"\b(?:llama|gpt|claude|gemini|mistral|qwen|phi|gemma|version|v|ios|android|python|"
                         r"windows|level|tier|grade|grades|section|chapter|phase|q|web|top|iso|soc|ages?|aged|"
-                        r"rule|article|sonnet|opus|haiku|whisper|stage|series|model|round|class|type|h|a|l|"
-                        r"m|b|mi|nvidia|rtx|gen|part|figure|table|appendix|k)[\s-]*$", re.I)
+                        r"rule|article|sonnet|opus|haiku|whisper|stage|series|model|round|class|type|"
+                        r"mi|nvidia|rtx|gen|part|figure|table|appendix)[\s-]*$", re.I)
 _LATENCY_CONTEXT = re.compile(r"latenc|respon|reply|replies|answer|under|below|within|less than|<|p\d\d|ttft|"
                               r"first token|voice-to-voice|round[- ]trip|end-to-end|budget|turn|fast|load|"
                               r"return|feel|instant|sla|slo|max|at most|no more than|in\s*$", re.I)
@@ -199,7 +199,6 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
         return None  # a version or date part
     if re.match(r"[a-z]", after) and not scale_word and not re.match(r"(?:x|ms|s|gb|tb|mb|k|fps|h)\b", low_after):
         return None  # glued to letters ("4o", "3rd"): a name
-    span_end = end
     unit, role = "", "count"
     scale = _SCALE.get(scale_word.lower(), 1.0) if scale_word else 1.0
     n = value * scale
@@ -244,6 +243,10 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
     if scale_word in ("B", "T") and m.group(0)[-2:-1].isdigit() and not _PEOPLE_RE.match(after) \
             and not _DEVICE_RE.match(after) and not _DOC_RE.match(after):
         return Quantity(n, "parameters", "model_params", span(0))  # "a 70B" on its own
+    # compute
+    fl = re.match(r"[\s-]*(?:flops?|flop/s|floating[- ]point operations)\b", after, re.I)
+    if fl:
+        return Quantity(n, "FLOPs", "compute_flops", span(fl.end()))
     # time
     tm = re.match(r"[\s-]*(ms|msec|milliseconds?|s|secs?|seconds?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|"
                   r"months?|years?|yrs?)\b", after, re.I)
@@ -264,6 +267,8 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
             return Quantity(n, "s", "duration_s", full)
         rest = after[tm.end():tm.end() + 40].lower()
         if word.startswith(("minute", "min")):
+            if _LATENCY_CONTEXT.search(_clause(before)) and not re.search(r"every|each|per\s*$", _clause(before)):
+                return Quantity(n * 60_000, "ms", "latency_ms", full)
             if re.match(r"[\s-]*(?:long\s+)?(?:of\s+)?(?:audio|video|footage|speech|recordings?|calls?|meetings?|"
                         r"lectures?|episodes?|podcasts?|clips?|sessions?|conversations?|visits?|appointments?)", rest):
                 return Quantity(n, "min", "media_minutes", full)
@@ -407,7 +412,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 # --- everything else the question states --------------------------------------------------------------
 
 _MODALITY_CUES = {
-    "voice": r"\bvoice|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
+    "voice": r"\bvoice(?! and tone)(?!s? of)|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
              r"podcast|transcri|dictat|\basr\b|\btts\b|text[- ]to[- ]speech|speech[- ]to[- ]text|\bivr\b|hotline|"
              r"\bsubtitl|\bcaption|interpret(?:er|ing)|meeting notes|voicemail",
     "image": r"\bimages?\b|\bphotos?\b|picture|screenshot|\bscan(?:s|ned)?\b|\bocr\b|receipt|x-?rays?|\bcamera|"
@@ -478,10 +483,10 @@ _REGULATED = {
     "FedRAMP": r"fedramp|government agenc|federal agenc",
     "ITAR": r"\bitar\b|export[- ]controlled",
 }
-_USER_RE = re.compile(r"\b(?:(?:[a-z]+[- ])?(?:" + _word_list(tuple(p for p in _PEOPLE if " " not in p and
-                                                                     p not in ("people", "dau", "mau", "agents",
-                                                                               "accounts", "seats", "staff")))
-                      + r"))\b", re.I)
+_NAMED = tuple(p for p in _PEOPLE if " " not in p and p not in ("people", "dau", "mau", "agents", "accounts", "tutors",
+                                                                 "seats", "staff", "children", "kids"))
+_USER_RE = re.compile(r"\b(?:(?:[a-z]+[- ])?(?:" + _word_list(_NAMED + tuple(p[:-1] for p in _NAMED if p.endswith("s")))
+                      + r"|children|kids))\b", re.I)
 _USER_MODIFIERS = ("bank", "hospital", "support", "call-center", "call center", "enterprise", "retail", "k-12",
                    "school", "high-school", "medical", "legal", "sales", "field", "junior", "senior", "new",
                    "internal", "external", "end", "mobile", "android", "business", "small-business", "home",
@@ -496,11 +501,10 @@ def _named_users(low: str) -> tuple[str, ...]:
         words = m.group(0).split(" ") if " " in m.group(0) else [m.group(0)]
         phrase = m.group(0) if len(words) > 1 and words[0] in _USER_MODIFIERS else words[-1]
         phrase = phrase.replace("-", " ") if phrase.startswith("call-") else phrase
+        if not phrase.endswith(("s", "children")):
+            phrase += "s"  # "teacher oversight" names the teachers
         if phrase not in users and not any(phrase.endswith(u) or u.endswith(phrase) for u in users):
             users.append(phrase)
-    if re.search(r"\bcall[- ]?cent(?:er|re)\b|contact[- ]cent(?:er|re)", low) and re.search(r"\bagents?\b", low):
-        if "agents" not in users:
-            users.append("call-center agents")
     return tuple(users)
 
 
@@ -568,6 +572,9 @@ def number_forms(q: Quantity) -> tuple[str, ...]:
         for p in _plain(s) if s >= 0.01 else []:
             forms += [f"{p} s", f"{p}s", f"{p} seconds", f"{p} second"]
         forms += [f"{s:.1f} s", f"{s:.2f} s"] if s >= 0.1 else []
+        if v >= 60_000:
+            for p in _plain(v / 60_000):
+                forms += [f"{p} minutes", f"{p} minute", f"{p} min"]
         return tuple(dict.fromkeys(forms))
     if q.role == "memory_gb":
         for p in _plain(v):
@@ -587,6 +594,13 @@ def number_forms(q: Quantity) -> tuple[str, ...]:
             forms += [f"{p}%", f"{p} %", f"{p} percent"]
         return tuple(dict.fromkeys(forms))
     forms = _plain(v) + _short(v)
+    if abs(v) >= 1e13:
+        mantissa, exponent = f"{v:.6e}".split("e")
+        m = mantissa.rstrip("0").rstrip(".")
+        e = int(exponent)
+        forms += [f"{m}e{e}", f"{m}e+{e}", f"{m}E{e}", f"{m} x 10^{e}", f"{m}x10^{e}"]
+        if m == "1":
+            forms += [f"10^{e}"]
     word = q.text.split(" ")[0].lower() if q.text else ""
     if word in _WORDS or q.text.lower().startswith(("a dozen", "a hundred", "a thousand", "a million",
                                                       "a billion", "half a million")):
@@ -605,7 +619,11 @@ def mentions(text: str, q: Quantity) -> int:
 
 
 def say(q: Quantity) -> str:
-    """The number of ``q`` as an answer writes it: '5,000', '700 ms', '4 GB', '$50,000', '5x', '1 billion'."""
+    """The number of ``q`` as an answer writes it: '5,000', '700 ms', '4 GB', '$50,000', '5x', '1 billion';
+    above ten trillion in scientific form ('1e24')."""
+    if abs(q.value) >= 1e13 and not q.unit.startswith("USD") and q.role not in ("latency_ms", "ttft_ms"):
+        mantissa, exponent = f"{q.value:.6e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     return number_forms(q)[0] if q.role not in ("model_params",) and q.value < 1e9 else (
         _short(q.value)[-1] if _short(q.value) and not _short(q.value)[-1].startswith("a ") else
         (_short(q.value) or _plain(q.value))[0])

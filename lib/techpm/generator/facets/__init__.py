@@ -47,11 +47,20 @@ def get(name: str) -> Facet:
     return _BY_NAME[name]
 
 
+SUPPORTING = "evaluation"  # joins answers with fewer than MIN_FACETS facets: every AI product needs an eval plan
+MIN_FACETS = 3
+
+
 def active(brief) -> list[Facet]:  # noqa: ANN001 - a reading.Brief
-    """The facets that fire for ``brief``, most central first (highest score; ties by name)."""
+    """The facets that fire for ``brief``, most central first (highest score; ties by name). When one or
+    two fire, the evaluation facet joins them last: every AI product needs its evaluation plan. When none
+    fires, the list is empty and the answer says that no offline template covers the question."""
     scored = [(f.score(brief), f) for f in ALL]
     fired = [(s, f) for s, f in scored if s >= f.threshold]
     fired.sort(key=lambda sf: (-sf[0], sf[1].name))
     chosen = [f for _, f in fired]
     names = {f.name for f in chosen}
-    return [f for f in chosen if not (set(f.yields_to) & names)]
+    chosen = [f for f in chosen if not (set(f.yields_to) & names)]
+    if chosen and len(chosen) < MIN_FACETS and SUPPORTING not in {f.name for f in chosen}:
+        chosen.append(_BY_NAME[SUPPORTING])
+    return chosen

@@ -30,6 +30,7 @@ DEFAULT_USERS = 10_000
 ITEMS_PER_USER_DAY = 5.0
 ITEMS_PER_DEVICE_DAY = 20.0
 USERS_PER_ORG = 500
+SESSION_MINUTES = 4.0             # average session (a call, a chat) when the question states none
 
 
 @dataclass
@@ -52,23 +53,16 @@ class Scale:
 
 
 def build_scale(ctx: Ctx, items: str) -> Scale:
-    """The scale from the question's quantities, with a stated assumption for each missing part.
-    Quantities used here are marked used only by the figures that show them."""
+    """The scale from the question's quantities, with a stated assumption for each missing part: stated
+    rates first, then sessions in progress (Little's law over the session length), then users x a
+    per-user rate. Quantities are marked used only by the figures that show them."""
     b = ctx.brief
     users_q = b.first("users", "devices")
     orgs_q = b.first("organizations")
-    if users_q is not None:
-        users, noun = users_q.value, users_q.unit
-    elif orgs_q is not None:
-        users = orgs_q.value * USERS_PER_ORG
-        noun = ctx.values.get("users", "users")
-        ctx.assume("users", users, f"{num(users)} {noun}",
-                   f"{num(USERS_PER_ORG)} per {orgs_q.unit.rstrip('s')} x {say(orgs_q)} {orgs_q.unit}")
-    else:
-        users, noun = DEFAULT_USERS, ctx.values.get("users", "users")
-        ctx.assume("users", users, f"{num(users)} {noun}", "a first-year target; scale the figures with yours")
     rate_q = next((q for q in b.quantities if q.role.startswith("requests_per_")), None)
     conc_q = b.first("concurrent_sessions")
+    noun = users_q.unit if users_q is not None else ctx.values.get("users", "users")
+    users = users_q.value if users_q is not None else 0.0
     peak_q = None
     if rate_q is not None:
         per_s = rate_per_s(rate_q) or 0.0
@@ -78,15 +72,36 @@ def build_scale(ctx: Ctx, items: str) -> Scale:
         else:
             per_day = per_s * SECONDS_PER_DAY
             peak = per_day / SECONDS_PER_DAY * PEAK_TO_MEAN
+    elif conc_q is not None:
+        minutes_q = b.first("media_minutes")
+        minutes = minutes_q.value if minutes_q else SESSION_MINUTES
+        if minutes_q is None:
+            ctx.assume("session length", minutes, f"{minutes:g} minutes per session", "a typical service session")
+        peak = conc_q.value / (minutes * 60)
+        per_day = peak / PEAK_TO_MEAN * SECONDS_PER_DAY
+        ctx.assume(f"{items} a day", per_day, f"{num(per_day)} {items} a day",
+                   f"{say(conc_q)} in progress at the peak, {minutes:g}-minute sessions, peak {PEAK_TO_MEAN:g}x the mean")
     else:
+        if users_q is None and orgs_q is not None:
+            users = orgs_q.value * USERS_PER_ORG
+            ctx.assume("users", users, f"{num(users)} {noun}",
+                       f"{num(USERS_PER_ORG)} per {orgs_q.unit.rstrip('s')} x {say(orgs_q)} {orgs_q.unit}")
+        elif users_q is None:
+            users = DEFAULT_USERS
+            ctx.assume("users", users, f"{num(users)} {noun}",
+                       f"a first-year target for {ctx.values.get('product', 'the product')}; scale the figures with yours")
         per_user = ITEMS_PER_DEVICE_DAY if users_q is not None and users_q.role == "devices" else ITEMS_PER_USER_DAY
         per_day = users * per_user
         ctx.assume(f"{items} a day", per_day, f"{num(per_day)} {items} a day",
-                   f"{per_user:g} per {noun.rstrip('s') if noun else 'user'} a day")
+                   f"{per_user:g} per {noun.rstrip('s') if noun else 'user'} a day of "
+                   f"{ctx.values.get('product', 'the product')}")
         peak = per_day / SECONDS_PER_DAY * PEAK_TO_MEAN
     if peak_q is None:
         ctx.assume("peak", peak, f"{num(peak)} {items} a second at peak",
-                   f"the busiest second carries {PEAK_TO_MEAN:g}x the day's mean")
+                   f"the busiest second of {ctx.values.get('product', 'the product')} carries {PEAK_TO_MEAN:g}x the "
+                   "day's mean")
+    if users_q is None and orgs_q is not None and rate_q is None and conc_q is None:
+        users_q = orgs_q  # the users were derived from the organizations: figures that use them use it
     return Scale(users, noun, users_q, per_day, rate_q, peak, peak_q,
                  conc_q.value if conc_q is not None else None, conc_q)
 
@@ -121,6 +136,7 @@ def workload_cost(ctx: Ctx, key: str, noun: str, input_tokens: float, output_tok
             f"{num(input_tokens)} in x input price + {num(output_tokens)} out x output price; x {num(n)} a month",
             "calc.api_cost_usd", f"list prices {price(LARGE_MODEL)} and {price(SMALL_MODEL)}"
             + (f"; {basis}" if basis else ""), uses=uses)
+    ctx.notes.setdefault("workload", (noun, input_tokens, output_tokens, n))
     ctx.notes.setdefault("monthly_usd", monthly)
     ctx.notes.setdefault("routed_usd", routed)
     ctx.notes.setdefault("cost_per_item", large)

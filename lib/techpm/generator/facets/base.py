@@ -44,6 +44,7 @@ class Facet:
     ``yields_to``: facet names that, when they also fire, replace this one.
     concept_groups: each a tuple of lower-case synonym phrases; an answer covers a group if it contains any.
     domain_terms: phrases that belong to this facet's domain only (leftovers when it did not fire).
+    tradeoffs: the decisions section 4 weighs, each with the choice made and when the alternative wins.
     """
 
     name: str
@@ -65,6 +66,9 @@ class Facet:
     api_notes: str = ""
     metrics: tuple[tuple[str, str, str], ...] = ()
     recommendation: str = ""
+    tradeoffs: tuple[tuple[str, str, str], ...] = ()  # (decision, the choice made here, the alternative and when it wins)
+    users_noun: str = ""   # who the end users are when the question names nobody ("callers")
+    item_noun: str = ""    # the unit of work when the question names none ("calls", "questions")
 
     def score(self, brief: Brief) -> float:
         """How strongly ``brief`` calls for this facet: matched cue weights plus the brief's boost."""
@@ -120,9 +124,16 @@ class Ctx:
     def add(self, key: str, label: str, value: float, shown: str, formula: str, calculator: str,
             assumptions: str = "", uses: tuple[Quantity | None, ...] = ()) -> Figure:
         """A computed figure; ``uses`` names the stated quantities it was computed from."""
+        from techpm.generator.reading import mentions
+
         for q in uses:
-            if q is not None and q not in self.used:
+            if q is None:
+                continue
+            if q not in self.used:
                 self.used.append(q)
+            if not mentions(f"{label} {shown} {formula} {assumptions}", q):
+                assumptions = f"{assumptions}; from the stated \"{q.text}\"" if assumptions else \
+                    f"from the stated \"{q.text}\""
         if key in self.figures:
             key = f"{key}_{len(self.figures.items)}"
         return self.figures.add(key, label, value, shown, formula, calculator, assumptions)

@@ -75,7 +75,10 @@ FACET = Facet(
           (r"\bsearch\b", 2), (r"\bcorpus\b|\barchive", 2), (r"question[- ]answering|\bq&a\b", 3),
           (r"chat with (?:our|your|their|the)|over (?:our|their|its|the) (?:docs|documents)", 3),
           (r"\bwiki\b|confluence|sharepoint|documentation (?:assistant|bot)|help[- ]cent(?:er|re)", 2),
-          (r"\bcit(?:e|ation)s?\b|grounded", 1), (r"look ?up|find (?:the|relevant)", 1)),
+          (r"knowledge (?:assistant|management|bot)|internal knowledge|slack (?:history|messages|and)", 2),
+          (r"\bcit(?:e|ation)s?\b|grounded", 1), (r"look ?up|find (?:the|relevant)", 1),
+          (r"\b(?:over|across|from|on) (?:[\d,.]+\s*\w*\s+)?(?:past |our |their |the |its |internal )?(?:documents|contracts|"
+           r"articles|pages|files|records|papers|manuals|reports|emails|notes|filings|policies|faqs?)\b", 3)),
     boost=lambda b: 1.0 if any(q.role == "documents" for q in b.quantities) else 0.0,
     concept_groups=(
         ("retriev", "search"),
@@ -89,15 +92,16 @@ FACET = Facet(
     scoping=(
         "What is in <<docs>>: born-digital or scanned, how long, how many languages, how fast it changes, "
         "and who may see which part? Permissions must survive retrieval.",
-        "What do <<users>> ask of <<product>>: a single fact, a comparison across many sources, or a summary? "
-        "Each needs a different retrieval depth.",
+        "What do <<users>> ask of <<product>>: a single fact, a comparison across many sources, or a summary, "
+        "each with a different retrieval depth?",
         "Must every claim cite a passage, and is \"I could not find it\" an acceptable answer for <<users>>?",
     ),
-    personas=(Persona("developer", "The search engineer who owns ingestion and ranking",
-                      "keeps keyword search and brittle import scripts alive by hand",
-                      "strong backend skills; new to embeddings, rerankers and grading generated text",
-                      "silent failures: a changed source format breaks parsing and nobody notices",
-                      "connectors, per-stage traces (which passages, which scores) and a retrieval eval in CI"),),
+    personas=(Persona("developer", "the search engineer who owns ingestion and ranking for <<product>>",
+                      "keeps keyword search over <<docs>> and brittle import scripts alive by hand",
+                      "strong backend skills; new to embeddings, rerankers and grading the answers of <<product>>",
+                      "silent failures: a changed source format breaks parsing of <<docs>> and nobody notices",
+                      "connectors, per-stage traces of each <<item>> (which passages, which scores) and a "
+                      "retrieval eval in CI"),),
     stages=("sources --> [parse + clean] --> [chunk ~<<chunk>> tokens + context line] --> [embed] --> (vector index + BM25 index)",
             "question --> [hybrid search: BM25 + vectors, permission filter] --> [rerank <<candidates>> -> top <<k>>]",
             "  --> [prompt: instructions + <<k>> passages + question] --> [model, streamed] --> [citation check] --> answer"),
@@ -109,10 +113,10 @@ FACET = Facet(
         ("Retrieval", "Hybrid search: BM25 catches exact terms (names, codes, quoted phrases) and dense vectors "
          "catch paraphrase; fuse the rankings, rerank the top <<candidates>> with a cross-encoder and keep <<k>> "
          "(a design choice to tune on the eval: the Contextual Retrieval post reranks 150 and keeps 20). An HNSW "
-         "index answers in milliseconds at this size [[hnsw]]. Filter by the asker's permissions before ranking."),
-        ("Cited generation", "Strongest passages first and last, since models use the middle of a long prompt "
-         "least [[lost_middle]]; the answer quotes and cites passage ids, and may say the sources do not "
-         "answer the question [[rag]]."),
+         "index answers in milliseconds over <<docs>> [[hnsw]], filtered by what the asker may read before ranking."),
+        ("Cited generation", "The prompt of <<product>> puts the strongest passages first and last, since models "
+         "use the middle of a long prompt least [[lost_middle]]; the answer quotes and cites passage ids, and "
+         "may say the sources do not answer the question [[rag]]."),
     ),
     figures=_figures,
     deep_dive=("Retrieval quality, measured apart from generation",
@@ -120,11 +124,12 @@ FACET = Facet(
                "passage was not among the <<k>> kept) or generation (it was there and the model ignored or "
                "distorted it). Measure them apart: recall@<<k>> on questions labelled with the passages that "
                "answer them, and faithfulness of each cited claim, graded by a judge calibrated on labels from "
-               "<<users>> [[ragas]] [[llm_judge]]. Chunk size is the first dial; the context line, hybrid search "
-               "and reranking each cut misses and they stack. Fine-tuning teaches format, not facts that change: "
-               "retrieve the facts."),
-    risks=(("Prompt injection through sources", "a passage can carry instructions [[prompt_injection]]: "
-            "retrieved text is data, never instructions, and permissions are checked before retrieval."),
+               "<<users>> [[ragas]] [[llm_judge]]. Chunk size is the first dial for <<docs>>; the context line, hybrid "
+               "search and reranking each cut misses and they stack. Fine-tuning would teach <<product>> a format, "
+               "not facts that change: it retrieves the facts."),
+    risks=(("Prompt injection through sources", "a passage in <<docs>> can carry instructions "
+            "[[prompt_injection]]: retrieved text is data to <<product>>, never instructions, and permissions are "
+            "checked before retrieval."),
            ("Stale or missing passages", "answers from <<docs>> are only as fresh as the index: re-index "
             "incrementally and track how old the newest indexed item is.")),
     api=("POST /v1/answers            {question, collection_id, filters, stream: true} -> passages, text, citations",
@@ -132,8 +137,16 @@ FACET = Facet(
     api_notes="Each answer returns the passages it used and their scores, so integrators of <<product>> can "
               "show sources and debug misses.",
     metrics=(("Retrieval recall@<<k>> on the labelled questions", ">= 90%", "an answer can only use what retrieval found for <<users>>"),
-             ("Cited claims supported by their passage", ">= 95%", "the trust bar of <<users>>"),
+             ("Cited claims of <<product>> supported by their passage", ">= 95%", "the trust bar of <<users>>"),
              ("Cost per question", "<= <<cost_per_item>>", "from the deep dive, at the volume of <<product>>")),
-    recommendation="Start with hybrid search, reranking and cited, streamed answers; grow the labelled "
-                   "question set with <<users>> before tuning anything else.",
+    tradeoffs=(
+        ("Retrieval", "hybrid BM25 + dense vectors, then a reranker",
+         "dense-only is simpler and enough when <<docs>> rarely contain exact codes or names"),
+        ("Context", "top <<k>> passages of ~<<chunk>> tokens",
+         "whole documents in a long context win when each question of <<users>> needs one entire document"),
+        ("Freshness", "incremental re-indexing",
+         "a nightly rebuild is simpler when <<docs>> change slowly"),
+    ),
+    recommendation="Start <<product>> with hybrid search, reranking and cited, streamed answers; grow the "
+                   "labelled question set with <<users>> before tuning anything else.",
 )

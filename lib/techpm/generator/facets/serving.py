@@ -130,7 +130,7 @@ FACET = Facet(
     title="Serving the model",
     cues=((r"\bserv(?:e|es|ing)\b", 3), (r"inference", 2), (r"throughput", 2), (r"\bgpus?\b|h100|h200|a100|b200", 3),
           (r"self[- ]host|on[- ]prem|open[- ]weights?", 2), (r"quantiz|\bint[48]\b|\bfp8\b", 2),
-          (r"speculative decoding|batching|kv[- ]cache|vllm", 3), (r"tokens per second|tokens/s|\bttft\b|first token", 2),
+          (r"speculative decoding|batching|kv[- ]cache|vllm", 3), (r"tokens per second|tokens/s|\bttft\b|first token|prefill|\bdecode\b", 3),
           (r"\bqps\b|\brps\b|requests per second", 2), (r"\d\s*[bt]\b[\s-]*(?:param|model)?|parameters", 2)),
     boost=lambda b: (2.0 if b.deployment == "self-hosted" else 0.0) + (1.0 if b.first("model_params", "gpus") else 0.0)
     + (1.0 if b.first("requests_per_s") else 0.0),
@@ -145,44 +145,53 @@ FACET = Facet(
     domain_terms=("kv cache", "continuous batching", "tensor parallel", "paged"),
     scoping=(
         "Which model serves <<product>> (size, dense or mixture of experts, context length), and may we quantize or distil it?",
-        "What traffic at the peak and on average, how long are prompts and outputs, and is it interactive or batch?",
-        "What latency do <<users>> need: time to first token and tokens per second, at which percentile?",
+        "What traffic reaches <<product>> at the peak and on average, how long are prompts and outputs, and is it interactive or batch?",
+        "What latency do <<users>> need from <<product>>: time to first token and tokens per second, at which percentile?",
     ),
-    personas=(Persona("developer", "The ML platform engineer who runs the GPU fleet",
-                      "tunes serving engines, batch sizes and GPU allocations; is paged at night",
-                      "deep systems expertise; measures everything",
-                      "out-of-memory errors at the peak, noisy neighbours, cost reports a month late",
-                      "per-request metrics (queue, prefill, decode) and autoscaling on the right signal"),),
+    personas=(Persona("developer", "the ML platform engineer who runs the GPUs behind <<product>>",
+                      "tunes serving engines, batch sizes and GPU allocations for <<product>>; is paged at night",
+                      "deep systems expertise; measures every stage of <<product>>",
+                      "out-of-memory errors at the peak of <<product>>, noisy neighbours, cost reports a month late",
+                      "metrics per <<item>> (queue, prefill, decode) and autoscaling on the right signal"),),
     stages=("clients --> [gateway: auth, rate limits, routing by model] --> [scheduler: queues per tier]",
             "  --> replicas of <<serve_model>> on <<gpu_name>>: continuous batching, paged KV cache, prefix cache --> streamed tokens"),
     components=(
-        ("Engine", "Continuous batching lets new requests join the running batch at every step [[orca]]; a "
-         "paged KV cache removes fragmentation so larger batches fit [[vllm]]; FlashAttention kernels cut "
-         "memory traffic [[flash_attention]]."),
-        ("Replica shape", "Tensor parallelism inside a server holds the weights and the KV cache; replicas "
-         "behind a scheduler give throughput. Prefill is compute-bound and decode memory-bound "
+        ("Engine", "Continuous batching lets each new request to <<product>> join the running batch at every "
+         "step [[orca]]; a paged KV cache removes fragmentation so larger batches fit [[vllm]]; FlashAttention "
+         "kernels cut memory traffic [[flash_attention]]."),
+        ("Replica shape", "Tensor parallelism inside a server holds the weights of <<serve_model>> and the KV "
+         "cache; replicas behind a scheduler give throughput. Prefill is compute-bound and decode memory-bound "
          "[[scaling_book]], so long-prompt and chat traffic of <<product>> may deserve separate pools."),
         ("Faster and cheaper variants", "A draft model for speculative decoding [[speculative]], FP8 or 4-bit "
-         "weights behind flags [[gptq]] [[awq]], and a distilled model for the easy, high-volume tier [[distillation]]."),
+         "weights behind flags [[gptq]] [[awq]], and a distilled model for the easy, high-volume <<items>> of "
+         "<<product>> [[distillation]]."),
     ),
     figures=_figures,
     deep_dive=("Where the milliseconds and the dollars go",
-               "Prefill reads the whole prompt at once and is limited by compute: it sets the first token "
-               "(<<ttft>> idle here). Decode makes one token per step and must read every weight and the KV "
-               "cache each step, so it is limited by memory bandwidth. Batching shares each weight read among "
-               "many sequences: throughput and cost per token improve with the batch until compute or memory "
-               "runs out, while each user's speed drops a little. Capacity for <<product>> is therefore sized "
+               "Prefill reads the whole prompt of a <<item>> at once and is limited by compute: it sets the first "
+               "token (<<ttft>> idle on <<serve_model>>). Decode makes one token per step and must read every weight "
+               "of <<serve_model>> and the KV cache each step, so it is limited by memory bandwidth. Batching "
+               "shares each weight read among the many requests to <<product>>: throughput and cost per token improve with the "
+               "batch until compute or memory runs out, while each of the <<users>> sees a little less speed. Capacity for <<product>> is therefore sized "
                "from a loaded replica's sustained throughput, never from the idle latency."),
-    risks=(("Tail latency", "p99 comes from queueing at the peak and long prompts, not the average: measure queue "
-            "time apart and cap prompt length per tier."),
+    risks=(("Tail latency", "the p99 of <<product>> comes from queueing at the peak and long prompts, not the "
+            "average: measure queue time apart and cap prompt length per tier."),
            ("Quality under optimisation", "quantization and distillation can regress reasoning more than "
             "perplexity shows: gate every change on the eval suite of <<product>>.")),
     api=("POST /v1/messages   {model, messages, max_tokens, stream: true}  -> streamed tokens + usage",
          "POST /v1/batches    {requests: [...]}  -> results within 24 h at a discount"),
-    api_notes="Output tokens cost more than input tokens because decode is the memory-bound phase [[pricing]].",
-    metrics=(("Time to first token, p95", "within the stated budget, measured at peak", "what <<users>> feel first"),
-             ("Sustained throughput per replica", "tracked against the estimate", "capacity planning for <<product>>"),
-             ("Error rate (5xx + timeouts)", "< 0.1%", "reliability at the peak")),
-    recommendation="Serve with continuous batching and a paged KV cache, size replicas from sustained "
-                   "throughput at the peak, and quantize only behind an eval gate.",
+    api_notes="Output tokens of <<product>> are priced above input tokens because decode is the memory-bound phase [[pricing]].",
+    metrics=(("Time to first token of <<product>>, p95", "within the stated budget, measured at peak", "what <<users>> feel first"),
+             ("Sustained <<items>> per second per replica", "tracked against the estimate", "capacity planning for <<product>>"),
+             ("Error rate of <<items>> (5xx + timeouts)", "< 0.1%", "reliability of <<product>> at the peak")),
+    tradeoffs=(
+        ("Where it runs", "self-hosted replicas of <<serve_model>>",
+         "a hosted API wins below the break-even volume, or while the team of <<product>> is small"),
+        ("Precision", "bf16, FP8 once the eval holds",
+         "4-bit weights when memory, not quality, limits <<product>>"),
+        ("Batch size", "as large as the latency target allows",
+         "small batches when each of the <<users>> of <<product>> must see maximum tokens per second"),
+    ),
+    recommendation="Serve <<product>> with continuous batching and a paged KV cache, size replicas from "
+                   "sustained throughput at the peak, and quantize only behind an eval gate.",
 )
