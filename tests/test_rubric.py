@@ -384,3 +384,28 @@ def test_techpm_grade_with_a_question_from_the_command_line(tmp_path, capsys):
     assert f"Question: {LAW}" in own
     assert int(own.split("Rubric score: ")[1].split("/")[0]) >= int(off.split("Rubric score: ")[1].split("/")[0]) + 30
     assert main(["grade", str(path), "--target-words", "450"]) == 0 and "timed answer" in capsys.readouterr().out
+
+
+def test_the_judge_is_given_the_question(online, monkeypatch):
+    from techpm.generator import claude
+
+    scores = [{"id": p.id, "score": 0.5, "evidence": "e", "suggestion": "s"} for p in RUBRIC]
+    with FakeAnthropic(valid_key=FAKE_KEY) as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        server.queue(message([tool_use_block(claude.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
+        report = grade(sample("weak"), question=LAW, judge=True)
+        (body,) = [r.body for r in server.messages_requests()]
+    assert report.judge_total == 50 and LAW in str(body["messages"])
+
+
+def test_agreement_statement_is_computed():
+    from techpm.evals import judge
+    from techpm.evals.graded import load_graded_answers
+
+    data = load_graded_answers()
+    human = [a.human for a in data.answers]
+    same = judge.agreement_statement(human, human, data.points)
+    assert "100% of point grades match" in same and "kappa 1.00" in same
+    shifted = [{p: min(2, g + 1) for p, g in h.items()} for h in human]
+    assert "100%" not in judge.agreement_statement(human, shifted, data.points)

@@ -44,7 +44,9 @@ def grade(text: str, question: str | None = None, judge: bool = False, *, model:
     if len(text) > MAX_CHARS:
         doc.words = words(text)
     if question is not None:
-        doc.fit = read_fit(question.strip(), text, "\n".join(doc.sentences[i] for i in doc.counted))
+        said = [s for s, k in zip(doc.sentences, doc.kinds, strict=True) if k in ("substance", "thin")]
+        headings = [line for line in doc.text.splitlines() if line.lstrip().startswith("#")]
+        doc.fit = read_fit(question.strip(), text, "\n".join(said + headings))
     points = []
     for point in RUBRIC:
         score, evidence, suggestion = CHECKS[point.id](doc)

@@ -90,7 +90,7 @@ def _sentences_with_blocks(text: str) -> list[tuple[str, int]]:
 
 
 _SECTION_CUES = (
-    r"clarif|constraint|scop|assumption|requirement|question",
+    r"clarif|constraint|scop|assum|requirement|question",
     r"user|persona|customer|audience|who (?:is|are)",
     r"design|architecture|system|component|overview",
     r"deep[ -]?dive|trade[- ]?off|tradeoff|sizing",
@@ -100,10 +100,10 @@ _SECTION_CUES = (
 _HEADING = re.compile(r"\s*(?:#{1,4}\s+(.{1,200})|\*\*([^*\n]{3,80})\*\*|([A-Z][A-Za-z &/-]{2,40}):\s)")
 
 
-def _headings(text: str) -> list[tuple[int, int | None]]:
-    """(offset, section) for each heading in order: Markdown ``#``, a bold lead-in at the start of a line,
-    or a short ``Label:`` that names a section."""
-    found: list[tuple[int, int | None]] = []
+def _headings(text: str) -> list[tuple[int, int | None, bool]]:
+    """(offset, section, is a Markdown heading) for each heading in order: Markdown ``#``, a bold lead-in at
+    the start of a line, or a short ``Label:`` that names a section."""
+    found: list[tuple[int, int | None, bool]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
         m = _HEADING.match(line)
@@ -113,26 +113,28 @@ def _headings(text: str) -> list[tuple[int, int | None]]:
         title = (m.group(1) or m.group(2) or m.group(3) or "").lower()
         number = re.match(r"\s*(\d)[.)]", title)
         if number and 1 <= int(number.group(1)) <= 6 and not m.group(3):
-            found.append((start, int(number.group(1))))
+            found.append((start, int(number.group(1)), bool(m.group(1))))
             continue
         section = next((i + 1 for i, cue in enumerate(_SECTION_CUES) if re.search(cue, title)), None)
         if m.group(1) or section is not None:
-            found.append((start, section))
+            found.append((start, section, bool(m.group(1))))
     return found
 
 
 def find_sections(text: str) -> list[int | None]:
     """For each heading in order (Markdown ``#``, a bold lead-in at the start of a line, or a short
     ``Label:`` that names a section), which of the six sections it names."""
-    return [n for _, n in _headings(text)]
+    return [n for _, n, _ in _headings(text)]
 
 
 def _opening(text: str) -> str | None:
-    """The text of section 1 (from its heading to the next section's), or None without a section 1."""
+    """The text of section 1, from its heading to the next section's heading of the same kind (a Markdown
+    section 1 runs to the next Markdown heading, so bold lead-ins inside it do not cut it short)."""
     heads = _headings(text)
-    for k, (_start, n) in enumerate(heads):
+    for k, (_start, n, markdown) in enumerate(heads):
         if n == 1:
-            end = next((p for p, m in heads[k + 1:] if m is not None and m > 1), len(text))
+            end = next((p for p, m, md in heads[k + 1:] if m is not None and m > 1 and (md or not markdown)),
+                       len(text))
             return text[:end]
     return None
 
