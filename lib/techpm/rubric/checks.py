@@ -31,8 +31,13 @@ def _quote(sentence: str, limit: int = 220) -> str:
     return f"\"{sentence[:limit - 1]}…\"" if len(sentence) > limit else f"\"{sentence}\""
 
 
-def _names(found: dict[str, list[int]]) -> list[str]:
-    return [p.split("|")[0].replace("\\b", "").replace("(?:", "").strip("\\") for p in found]
+def _names(found: dict[str, list[int]], doc: Doc | None = None) -> list[str]:
+    """What each found pattern matched, as written (the first occurrence), or a readable form of it."""
+    out = []
+    for p, where in found.items():
+        m = re.search(p, doc.lower[where[0]]) if doc is not None and where else None
+        out.append(m.group(0) if m else p.split("|")[0].replace("\\b", "").replace("(?:", "").strip("\\"))
+    return list(dict.fromkeys(out))
 
 
 def _fit_cap(doc: Doc, result: Result, *, off: float, partial: float) -> Result:
@@ -75,14 +80,14 @@ def scoping(doc: Doc) -> Result:
     numeric = [i for i in assumes + opening if doc.unit_numbers(i) and i not in questions]
     fit = doc.fit if isinstance(doc.fit, Fit) else None
     missing_topics = [t for t in ("scale", "latency", "data", "budget") if t not in topics]
-    if len(questions) >= 3 and len(topics) >= 3 and numeric:
+    if len(questions) >= 3 and len(topics) >= 2 and numeric:
         result: Result = (1.0, _quote(doc.sentences[questions[0]]),
                           "Good scoping: each later number should trace back to one of these assumptions.")
     elif questions or assumes or numeric:
         advice = []
         if len(questions) < 3:
             advice.append(f"ask at least three scoping questions (now {len(questions)})")
-        if missing_topics and len(topics) < 3:
+        if missing_topics and len(topics) < 2:
             advice.append("cover " + ", ".join(missing_topics) + " in them")
         if not numeric:
             advice.append("then state the assumptions you design to, with numbers (users, requests per second, "
@@ -122,6 +127,16 @@ def _path_boxes(doc: Doc) -> set[str]:
     return boxes
 
 
+def _numbered_stages(text: str) -> bool:
+    """A paragraph that walks through stages (1), (2), (3) in order: a flow written as prose."""
+    for block in blocks(text):
+        one = block.find("(1)")
+        two = block.find("(2)", one) if one >= 0 else -1
+        if two >= 0 and block.find("(3)", two) >= 0:
+            return True
+    return False
+
+
 def design(doc: Doc) -> Result:
     components = doc.found(vocab.COMPONENTS)
     for box in sorted(_path_boxes(doc)):
@@ -131,32 +146,31 @@ def design(doc: Doc) -> Result:
     # or more components in sequence
     in_sequence = [i for i in doc.hits(vocab.FLOW) & set(doc.counted)
                    if sum(i in w for w in components.values()) >= 3]
-    flow = bool(_ARROWS.search(doc.text)) or bool(in_sequence)
-    need = 4 if doc.target_words else 6
+    flow = bool(_ARROWS.search(doc.text)) or bool(in_sequence) or _numbered_stages(doc.text)
+    need = 4 if doc.target_words or doc.words < 800 else 6
     drawn = [i for i in doc.counted if len(_ARROWS.findall(doc.sentences[i])) >= 2]
     best = drawn[0] if drawn else max(doc.counted, key=lambda i: sum(i in w for w in components.values()),
                                       default=None)
     evidence = _quote(doc.sentences[best]) if best is not None and components else ""
-    if len(components) >= need and len(production) >= 2 and flow:
+    if len(components) >= need and production and flow:
         result: Result = (1.0, evidence, "Coherent and production-aware; give each box an owner and a failure mode.")
     elif len(components) >= 3:
         advice = []
         if len(components) < need:
-            advice.append(f"name more of the boxes (found {len(components)}: {', '.join(_names(components)[:6])})")
+            advice.append(f"name more of the boxes (found {len(components)}: {', '.join(_names(components, doc)[:6])})")
         if not flow:
             advice.append("draw the request path from input to output (A -> B -> C)")
-        if len(production) < 2:
-            have = _names(production)
-            advice.append("add production concerns: what happens on failure (fallbacks, retries), how you monitor "
-                          "it and how you roll out changes" + (f" (found only: {', '.join(have)})" if have else ""))
+        if not production:
+            advice.append("add a production concern: what happens on failure (fallbacks, retries), how you monitor "
+                          "it, or how you roll out changes")
         result = (0.5, evidence, "To complete the design, " + "; ".join(advice) + ".")
     else:
-        found = ", ".join(_names(components)) or "none"
+        found = ", ".join(_names(components, doc)) or "none"
         result = (0.0, f"Few concrete components are described in sentences that say something (found: {found}).", (
             "Name the boxes of the architecture and the path a request takes through them: input, preprocessing, "
             "retrieval or tools, model, postprocessing, storage, serving."))
     fit = doc.fit if isinstance(doc.fit, Fit) else None
-    if fit is not None and fit.concepts_share is not None and fit.concepts_share < 0.5 and result[0] > 0.5:
+    if fit is not None and fit.concepts_share is not None and fit.concepts_share < 0.34 and result[0] > 0.5:
         result = (0.5, result[1], "The design leaves out what this question needs: " + ", ".join(
             fit.missing_concepts[:5]) + ".")
     return _fit_cap(doc, result, off=0.0, partial=0.5)
@@ -282,7 +296,10 @@ def depth(doc: Doc) -> Result:
 
 def hard_parts(doc: Doc) -> Result:
     counted = doc.counted
-    problems = doc.found(vocab.HARD)
+    # a problem is named in a sentence that says something, or as a short label ("**Safety.**") whose
+    # paragraph then answers it
+    named = set(counted) | {i for i, k in enumerate(doc.kinds) if k == "thin"}
+    problems = doc.found(vocab.HARD, within=named)
     responded = {doc.blocks[i] for p in vocab.RESPONSES for i in doc.hits(p) if i in set(counted)}
     answered = {p: [i for i in where if doc.blocks[i] in responded] for p, where in problems.items()}
     done = [p for p, where in answered.items() if where]
@@ -294,8 +311,8 @@ def hard_parts(doc: Doc) -> Result:
     elif problems:
         first = (answered[done[0]] if done else problems[next(iter(problems))])[0]
         if open_:
-            advice = ("Say how you would detect, reduce and measure " + ", ".join(_names(dict.fromkeys(open_))[:4])
-                      + ("" if len(done) >= 1 else "") + ".")
+            advice = ("Say how you would detect, reduce and measure "
+                      + ", ".join(_names({p: problems[p] for p in open_}, doc)[:4]) + ".")
         else:
             advice = ("Name a second hard problem of this system (hallucination, evaluation, safety, abuse, privacy) "
                       "and how you would detect, reduce and measure it.")
@@ -310,6 +327,8 @@ def hard_parts(doc: Doc) -> Result:
 # --- 6. quantitative -------------------------------------------------------------------------------------------------
 
 _CODE = re.compile(r"`([^`\n]{1,300})`")
+_DERIVED = (r"\bso (?:we|it|that|the)\b|\bthat is\b|\bwhich is\b|\bgives?\b|\bneeds?\b|\bmeans\b|works out|"
+            r"comes to|\bin total\b|\bhas a\b.{0,60}\bmargin|\bbrings?\b|\bcuts?\b.{0,60}\bto\b")
 
 
 def quantitative(doc: Doc) -> Result:
@@ -321,23 +340,26 @@ def quantitative(doc: Doc) -> Result:
     stated = list({c.text: c for c in stated}.values())       # a computation quoted twice counts once
     wrong = [c for c in stated if not c.ok]
     right = [c for c in stated if c.ok and c.has_units]
-    need = 5 if doc.target_words else 8
+    need = 5 if doc.target_words or doc.words < 800 else 8
     best = max(counted, key=lambda i: len(doc.unit_numbers(i)), default=None)
+    # numbers derived in words ("a 95% margin of about 5 points needs 400 items", "so we need 1,000 nodes")
+    derived = [i for i in sorted(doc.hits(_DERIVED) & designed) if len(doc.unit_numbers(i)) >= 2]
     if wrong:
         result: Result = (0.5, "Check the arithmetic: " + "; ".join(c.describe() for c in wrong[:2]) + ".", (
             "Fix the computation" + ("s" if len(wrong) > 1 else "") + " quoted in the evidence (the course's "
             "calculators in techpm.calc do the arithmetic), and keep each result next to its inputs."))
         if len(tied) < 3:
             result = (0.0, result[1], result[2])
-    elif len(tied) >= need and right:
-        result = (1.0, f'"{right[0].text}" (checked) among {len(tied)} numbers tied to the design.',
+    elif len(tied) >= need and (right or len(derived) >= 2):
+        shown = f'"{right[0].text}" (checked)' if right else _quote(doc.sentences[derived[0]])
+        result = (1.0, f"{shown} among {len(tied)} numbers tied to the design.",
                   "Quantitative; keep each number's assumption next to it.")
     elif len(tied) >= 3 or right:
         advice = []
         if len(tied) < need:
             advice.append(f"size more of the design with numbers and units next to the part they size "
                           f"(now {len(tied)})")
-        if not right:
+        if not right and len(derived) < 2:
             advice.append("show how one number was derived from your assumptions "
                           "(requests x tokens x price = dollars; requests in flight / batch = GPUs)")
         evidence = _quote(doc.sentences[best]) if best is not None and doc.unit_numbers(best) else (

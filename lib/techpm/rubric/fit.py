@@ -12,7 +12,7 @@ stated quantities, and the facets it activates, ``techpm.generator.facets``). Fo
 - **leftovers**: other domains' terms (from facets the question does not activate) the answer carries.
 
 ``Fit.score`` is the mean of the available shares, less 0.25 for each other domain with two or more
-leftover terms; ``Fit.verdict`` is ``"on"`` (0.6 and above), ``"off"`` (below 0.35 with another domain's
+leftover terms; ``Fit.verdict`` is ``"on"`` (0.45 and above), ``"off"`` (below 0.35 with another domain's
 terms or under a quarter of the question's words) or ``"partial"``.
 """
 
@@ -61,7 +61,7 @@ class Fit:
         """``"off"`` needs a low score *and* a sign of another problem: another domain's terms, or little of
         the question's own vocabulary (a thin answer to the right question is ``"partial"``, not off)."""
         s = self.score
-        if s >= 0.6:
+        if s >= 0.45:
             return "on"
         elsewhere = any(len(t) >= 2 for t in self.leftovers.values()) or (self.terms_share or 0) < 0.25
         return "off" if s < 0.35 and elsewhere else "partial"

@@ -14,7 +14,8 @@ COMPONENTS = (r"vector|embedding", r"\bindex", r"retriev", r"cach", r"queue", r"
               r"pipeline|ingest", r"\bapi\b|endpoint", r"schedul|worker", r"classifier|moderation", r"rerank",
               r"\bbatch", r"stream", r"replica|gpu|\bnodes?\b", r"sandbox|\btools?\b", r"chunk",
               r"prompt template|system prompt", r"speech[- ]to[- ]text|\basr\b|transcri|text[- ]to[- ]speech|tts",
-              r"judge|grader|golden set", r"webhook|connector", r"\blogs?\b|trace", r"harness|replay|\bci\b",
+              r"judge|grader", r"golden set|eval(?:uation)? set|test set|benchmark", r"a/b test|experiment",
+              r"human (?:review|label|rater)|annotat", r"approv|confirm", r"\bloop\b|planner", r"\bstate\b|memory", r"webhook|connector", r"\blogs?\b|trace", r"harness|replay|\bci\b",
               r"sampl(?:e|er|ing) (?:of |from )?(?:live|production|traffic|conversations)", r"redact|anonymi[sz]|tokeni[sz]",
               r"dashboard", r"\bservice\b|microservice", r"\bcdn\b|edge", r"vad|voice activity|endpointing")
 PRODUCTION = (r"monitor|dashboard|alert", r"observab|trac(?:e|ing)|logging|\blogs?\b", r"fallback|degrad",
@@ -72,7 +73,7 @@ MECHANISMS: dict[str, tuple[tuple[str, str], ...]] = {
 
 HARD = (r"hallucinat|confabul|made[- ]up|invent", r"reward hacking|over-?optimi",
         r"hard to (?:evaluate|measure)|\bevaluation\b|regression", r"safety|harm", r"abuse|misuse|fraud",
-        r"jailbreak|prompt injection|injection", r"privacy|\bpii\b|leak|confidential", r"bias|fairness",
+        r"jailbreak|prompt injection|inject", r"credential|secret|payment", r"privacy|\bpii\b|leak|confidential", r"bias|fairness",
         r"security|permission|access control", r"drift|distribution shift|stale", r"contaminat",
         r"tail latency|burst|outage|failure")
 RESPONSES = (r"detect", r"mitigat", r"measur", r"monitor", r"guardrail|classifier|filter", r"abstain|not found|refus",
