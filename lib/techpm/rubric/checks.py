@@ -443,15 +443,27 @@ def structure(doc: Doc) -> Result:
 # --- 9. sources ----------------------------------------------------------------------------------------------------------------
 
 _URLS = re.compile(r"<?https?://[^\s>)]{1,500}>?")
-_SOURCES_HEADING = re.compile(r"^\s*(?:#+\s*|\*\*)?(?:sources|references|bibliography|further reading)\b", re.M | re.I)
+_SOURCES_HEADING = re.compile(r"\s*(?:#+\s*|\*\*)(?:sources|references|bibliography|further reading)\b|"
+                              r"\s*(?:sources|references|bibliography|further reading)\s*:", re.I)
+
+
+def _sources_cut(text: str) -> int:
+    """Where a closing list of sources starts (a "Sources" heading or label outside code), or the end."""
+    pos, in_code = 0, False
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        elif not in_code and _SOURCES_HEADING.match(line):
+            return pos
+        pos += len(line)
+    return len(text)
 
 
 def sources(doc: Doc) -> Result:
     links = read_links(doc.text)
     good = {lk.key: lk for lk in links if lk.problem is None}
     bad = {lk.key: lk for lk in links if lk.problem is not None}
-    cut = _SOURCES_HEADING.search(doc.text)
-    body = doc.text[: cut.start()] if cut else doc.text
+    body = doc.text[: _sources_cut(doc.text)]
     # a link is inline when the paragraph or list item holding it makes a claim (a dozen words besides links)
     inline = {lk.key for block in blocks(body) if len(_URLS.sub("", block).split()) >= 12
               for lk in read_links(block) if lk.problem is None}

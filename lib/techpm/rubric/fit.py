@@ -11,7 +11,9 @@ stated quantities, and the facets it activates, ``techpm.generator.facets``). Fo
   cover (a group is covered when any of its phrases appears);
 - **leftovers**: other domains' terms (from facets the question does not activate) the answer carries.
 
-``Fit.score`` is the mean of the available shares, less 0.25 for each other domain with two or more
+``Fit.score`` is the weighted mean of the available shares (words 0.5, numbers 0.3, concepts 0.2: the
+question's own words and numbers tell one question from another in the same domain, the facets' concepts
+are shared across it), less 0.25 for each other domain with two or more
 leftover terms; ``Fit.verdict`` is ``"on"`` (0.45 and above), ``"off"`` (below 0.35 with another domain's
 terms or under a quarter of the question's words) or ``"partial"``.
 """
@@ -51,8 +53,9 @@ class Fit:
 
     @property
     def score(self) -> float:
-        shares = [s for s in (self.terms_share, self.numbers_share, self.concepts_share) if s is not None]
-        base = sum(shares) / len(shares) if shares else 1.0
+        weighted = [(s, w) for s, w in ((self.terms_share, 0.5), (self.numbers_share, 0.3), (self.concepts_share, 0.2))
+                    if s is not None]
+        base = sum(s * w for s, w in weighted) / sum(w for _, w in weighted) if weighted else 1.0
         other_domains = sum(1 for terms in self.leftovers.values() if len(terms) >= 2)
         return max(0.0, base - 0.25 * other_domains)
 
@@ -122,10 +125,9 @@ def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
 
     lower = answer_text.lower()
     body = substantive_text.lower()
-    qwords = list(dict.fromkeys(w.strip("'-") for w in _WORD.findall(question.lower()) if w not in _STOP))
+    qwords = list(dict.fromkeys(_stem(w) for w in _WORD.findall(question.lower()) if w not in _STOP))
     qwords = [w for w in qwords if len(w) >= 3 and w not in _STOP]
-    stems = {w: w[:5] for w in qwords}
-    used = [w for w in qwords if re.search(r"\b" + re.escape(stems[w]), lower)]
+    used = [w for w in qwords if re.search(r"(?<![a-z])" + re.escape(w), lower)]
     terms_share = len(used) / len(qwords) if qwords else None
 
     brief, active, inactive = _read_question(question)
@@ -147,6 +149,16 @@ def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
     return Fit(question, terms_share, numbers_share, concepts_share, leftovers,
                [w for w in qwords if w not in used], missing_numbers, missing_concepts, users, users_named,
                tuple(f.name for f in active), {f.name: tuple(f.concept_groups) for f in active})
+
+
+def _stem(word: str) -> str:
+    """A word's stem for matching its other forms: "contracts" -> "contract", "firm's" -> "firm",
+    "employees" -> "employee", "booking" -> "book" (a prefix match then finds "contractual", "booked")."""
+    word = word.strip("'-").removesuffix("'s")
+    for suffix in ("ies", "ing", "es", "ed", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
 
 
 def _has_phrase(text: str, phrase: str) -> bool:
