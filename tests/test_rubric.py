@@ -16,6 +16,7 @@ from techpm.errors import TechpmError
 from techpm.generator import offline
 from techpm.generator.method import RUBRIC
 from techpm.rubric import CHECKS, _Doc, find_sections, grade, split_sentences
+from techpm.rubric.text import in_order
 from tests.fake_anthropic import FakeAnthropic, message, tool_use_block
 
 FAKE_KEY = "sk-ant-api03-FAKE-rubric-key-0123456789abcdefghij"
@@ -257,6 +258,10 @@ def test_timed_mode_judges_a_short_spoken_answer_without_essay_penalties():
     assert timed.point("structure").score >= essay.point("structure").score
     assert not timed.point("sources").counted and essay.point("sources").counted
     assert timed.total > essay.total and "timed answer" in str(timed)
+    triage = (HERE / "answers" / "spoken_issue_triage.md").read_text()    # no headings: parts open with words
+    spoken = _Doc.read(triage, target_words=450)
+    assert len(in_order(spoken.sections)) > len(in_order(_Doc.read(triage).sections))
+    assert grade(triage, target_words=450).point("structure").score == 1.0
     long_essay = grade(sample("strong"), target_words=450)
     assert long_essay.point("structure").score < 1.0            # 1,500 words is not a 450-word answer
     with pytest.raises(TechpmError, match="target_words"):

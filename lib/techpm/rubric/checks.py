@@ -383,7 +383,9 @@ def quantitative(doc: Doc) -> Result:
 
 def product(doc: Doc) -> Result:
     counted = set(doc.counted)
-    users = doc.found(vocab.USERS)
+    fit = doc.fit if isinstance(doc.fit, Fit) else None
+    named = tuple(re.escape(u.lower()[:8]) for u in (fit.users if fit else ()) if len(u) >= 3)
+    users = doc.found(vocab.USERS + named)
     user_at = set().union(*users.values()) if users else set()
     why = set().union(*(doc.hits(p) for p in vocab.OUTCOMES)) | doc.hits(vocab.REASONS)
     links = sorted(user_at & why & doc.hits(vocab.TECH) & counted)
@@ -403,7 +405,6 @@ def product(doc: Doc) -> Result:
         result = (0.0, "The answer does not say who the users are or what the choices mean for them.", (
             "Add the users (developers and end users, their workflow and frustrations) and connect the design "
             "to them: 'streaming matters because lawyers read while it writes'."))
-    fit = doc.fit if isinstance(doc.fit, Fit) else None
     if fit is not None and not fit.users_named and result[0] > 0.5:
         result = (0.5, result[1], "Name this question's users (" + ", ".join(fit.users[:3]) + ") and tie the design "
                   "to what they need.")

@@ -139,6 +139,16 @@ def _opening(text: str) -> str | None:
     return None
 
 
+def _spoken_sections(text: str) -> list[int | None]:
+    """For a spoken-style answer: the section each paragraph opens on, read from its first eight words
+    ("Scoping first: ...", "The users are ...", "The design is ...")."""
+    out: list[int | None] = []
+    for block in blocks(text):
+        lead = " ".join(block.split()[:8]).lower()
+        out.append(next((i + 1 for i, cue in enumerate(_SECTION_CUES) if re.search(cue, lead)), None))
+    return out
+
+
 def in_order(found: list[int | None]) -> list[int]:
     """The sections met in the method's order: the run 1, 2, ... found as an ordered subsequence."""
     got, want = [], 1
@@ -217,6 +227,10 @@ class Doc:
                 counted[k] += words(s)
         substantive = counted["substance"] + min(counted["thin"], counted["substance"] // 4)
         sections = find_sections(text)
+        if target_words:                                   # spoken: parts open with words, not headings
+            spoken = _spoken_sections(text)
+            if len(in_order(spoken)) > len(in_order(sections)):
+                sections = spoken
         n_open = max(5, len(sentences) // 5)
         opening = list(range(min(n_open, len(sentences))))
         first = _opening(text)
