@@ -260,8 +260,9 @@ def test_timed_mode_judges_a_short_spoken_answer_without_essay_penalties():
     assert timed.total > essay.total and "timed answer" in str(timed)
     triage = (HERE / "answers" / "spoken_issue_triage.md").read_text()    # no headings: parts open with words
     spoken = _Doc.read(triage, target_words=450)
-    assert len(in_order(spoken.sections)) > len(in_order(_Doc.read(triage).sections))
-    assert grade(triage, target_words=450).point("structure").score == 1.0
+    assert len(in_order(spoken.sections)) >= 4 > len(in_order(_Doc.read(triage).sections))
+    point = grade(triage, target_words=450).point("structure")          # it has no API part: 5 is missing
+    assert point.score == 0.5 and "API design" in point.suggestion and "heading" not in point.suggestion
     long_essay = grade(sample("strong"), target_words=450)
     assert long_essay.point("structure").score < 1.0            # 1,500 words is not a 450-word answer
     with pytest.raises(TechpmError, match="target_words"):

@@ -438,6 +438,9 @@ def structure(doc: Doc) -> Result:
     if len(got) == 6 and length_ok and padding <= 0.3:
         return 1.0, evidence, "Complete and in order."
     score = 0.5 if (len(got) >= 4 or (len(got) >= 2 and length_ok)) else 0.0
+    if doc.target_words:   # spoken: parts are announced, not typed as headings
+        return score, evidence, "Cover the six parts in order, naming each as you start it: " + "; ".join(
+            a.replace("add or reorder headings for", "add or reorder") for a in advice) + "."
     return score, evidence, "Use the six sections as headings, in order: " + "; ".join(advice) + "."
 
 
