@@ -259,8 +259,8 @@ def test_timed_mode_judges_a_short_spoken_answer_without_essay_penalties():
     assert not timed.point("sources").counted and essay.point("sources").counted
     assert timed.total > essay.total and "timed answer" in str(timed)
     triage = (HERE / "answers" / "spoken_issue_triage.md").read_text()    # no headings: parts open with words
-    spoken = _Doc.read(triage, target_words=450)
-    assert len(in_order(spoken.sections)) >= 4 > len(in_order(_Doc.read(triage).sections))
+    spoken_doc = _Doc.read(triage, target_words=450)
+    assert len(in_order(spoken_doc.sections)) >= 4 > len(in_order(_Doc.read(triage).sections))
     point = grade(triage, target_words=450).point("structure")          # it has no API part: 5 is missing
     assert point.score == 0.5 and "API design" in point.suggestion and "heading" not in point.suggestion
     long_essay = grade(sample("strong"), target_words=450)
