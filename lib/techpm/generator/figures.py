@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-__all__ = ["Figure", "Figures", "count", "duration", "num", "pct", "size", "usd"]
+__all__ = ["Figure", "Figures", "count", "duration", "num", "pct", "sci", "size", "usd"]
 
 SECONDS_PER_DAY = 86_400
 
@@ -19,6 +19,10 @@ def usd(x: float) -> str:
     """US dollars, rounded to what matters: $12,345 / $12.35 / $0.0123 / $0.000123."""
     if not math.isfinite(x):
         return "an unbounded amount"
+    if x == 0:
+        return "$0"
+    if x >= 1e15:
+        return "$" + sci(x)
     if x >= 1e12:
         return f"${x / 1e12:,.3g} trillion"
     if x >= 1_000:
@@ -30,14 +34,19 @@ def usd(x: float) -> str:
     return f"${x:.2g}" if x >= 1e-4 else f"${x:.1e}"
 
 
+def sci(x: float) -> str:
+    """Scientific notation as people write it: 2.5e19, 1e24 (three significant digits at most)."""
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
 def num(x: float) -> str:
     """A count with thousands separators (one decimal below 100, two significant digits below 1);
     a trillion or more in words ("1.5 trillion"), never in scientific notation."""
     if not math.isfinite(x):
         return "unbounded"
     if abs(x) >= 1e15:
-        mantissa, exponent = f"{x:.3e}".split("e")
-        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+        return sci(x)
     if abs(x) >= 1e12:
         return f"{x / 1e12:,.3g} trillion"
     if abs(x) >= 100 or float(x).is_integer():

@@ -26,9 +26,9 @@ from techpm.generator import facets as facet_registry
 from techpm.generator.answer import Answer, Citation, Section
 from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL, Scale, build_scale, workload_cost
 from techpm.generator.facets.base import Ctx, Facet
-from techpm.generator.figures import Figures, num, pct, usd
+from techpm.generator.figures import Figures, duration, num, pct, usd
 from techpm.generator.method import SECTIONS
-from techpm.generator.reading import Brief, read_question, say
+from techpm.generator.reading import Brief, Quantity, read_question, say, usd_per_month
 from techpm.generator.references import get_reference
 
 __all__ = ["MAX_FACETS", "NOTICE", "OfflinePlan", "answer", "plan"]
@@ -36,7 +36,7 @@ __all__ = ["MAX_FACETS", "NOTICE", "OfflinePlan", "answer", "plan"]
 NOTICE = ("Offline generator: the question read into a brief, answered from facet templates filled in by the "
           "course's calculators. This is not Claude and did no research; use it as a worked example to check "
           "and argue with.")
-MAX_FACETS = 5
+MAX_FACETS = 4
 
 _ROLE_WORDS = {
     "users": "people who use it", "devices": "devices", "organizations": "organizations",
@@ -94,7 +94,7 @@ class OfflinePlan:
 # --- reading the question into text slots -------------------------------------------------------------
 
 _BUILD = re.compile(r"\b(?:design|build|create|launch|architect|propose|ship|scope|price|evaluate|make|add|"
-                    r"develop|plan|implement|deploy|run|serve|improve|reduce|cut|fine-tune|train|red-team|"
+                    r"develop|plan|implement|deploy|serve|improve|reduce|cut|fine-tune|train|red-team|"
                     r"secure|test|set up|introduce|choose|pick)\s+(?:an?|the|our|your|their|a new|new)?\s*"
                     r"(?P<what>[\w'/&+-]+(?:\s+[\w'/&+-]+){0,5}?)"
                     r"(?=\s+(?:for|that|which|to|with|on|at|in|across|over|from|using|so|where|when|while|by|"
@@ -176,12 +176,13 @@ def plan(question: str) -> OfflinePlan:
     ctx.scale = build_scale(ctx, ctx.values["items"])
     for facet in chosen:
         if facet.figures is not None:
+            before = len(ctx.used)
             try:
                 facet.figures(ctx)
             except (ArithmeticError, ValueError, OverflowError) as exc:  # a figure the numbers cannot give
                 ctx.add(f"{facet.name}_limit", f"{facet.title}: a figure the stated numbers cannot give", 0.0,
-                        f"the calculators refused it ({_first_sentence(str(exc))})", "see the calculator's message",
-                        "techpm.calc")
+                        f"the calculators refused it ({_first_sentence(str(exc)) or type(exc).__name__})",
+                        "see the calculator's message", "techpm.calc", uses=tuple(ctx.used[before:]))
     if "workload" not in ctx.notes:
         _default_workload(ctx)
     _stated_numbers(ctx)
@@ -206,28 +207,88 @@ def _default_workload(ctx: Ctx) -> None:
 
 def _stated_numbers(ctx: Ctx) -> None:
     """A figure for every stated quantity no facet used, so none is dropped: the scale it implies."""
-    s = ctx.scale
     for q in ctx.brief.quantities:
         if q in ctx.used:
             continue
-        what = _ROLE_WORDS.get(q.role, "a count")
-        if q.role in ("users", "devices", "organizations") and s.per_day:
-            share = q.value / max(1.0, s.users)
-            ctx.add(f"stated_{q.role}", f"The stated {q.text}", q.value,
-                    f"{say(q)} {q.unit}: {pct(share)} of the {num(s.users)} the scale uses, about "
-                    f"{num(s.per_day * share)} {ctx.values['items']} a day", f"{say(q)} / {num(s.users)} x "
-                    f"{num(s.per_day)} a day", "arithmetic", "read from the question", uses=(q,))
-        elif q.role in ("weeks", "months", "days", "years", "hours"):
-            factor = {"weeks": 7, "months": 30, "days": 1, "years": 365, "hours": 1 / 24}[q.role]
-            days = q.value * factor
-            ctx.add(f"stated_{q.role}", f"The stated {q.text}", days,
-                    f"{say(q)} {q.role} is about {num(days)} days: {num(s.per_day * days)} {ctx.values['items']} "
-                    "at the scale above", f"{say(q)} x {factor:g} days x {num(s.per_day)} a day", "arithmetic",
-                    uses=(q,))
-        else:
-            ctx.add(f"stated_{q.role}", f"The stated \"{q.text}\" ({what})", q.value,
-                    f"{say(q)} {q.unit}".strip() + ": no calculator in this answer depends on it; section 1 asks "
-                    "what it should change", "as stated", "reading of the question", uses=(q,))
+        try:
+            _stated_number(ctx, q)
+        except (ArithmeticError, ValueError):  # a number the calculators refuse (a zero budget, a 0 ms target)
+            ctx.add(f"stated_{q.role}", f"The stated \"{q.text}\"", q.value,
+                    f"{say(q)} {q.unit}".strip() + ": the calculators cannot work with this value; section 1 asks "
+                    "what was meant", "as stated", "reading of the question", uses=(q,))
+
+
+def _stated_number(ctx: Ctx, q: Quantity) -> None:
+    """The figure for one stated quantity no facet used (see ``_stated_numbers``)."""
+    s = ctx.scale
+    what = _ROLE_WORDS.get(q.role, "a count")
+    if q.role == "budget_usd" and "monthly_usd" in ctx.notes:
+        per_month = usd_per_month(q)
+        monthly, routed = float(ctx.notes["monthly_usd"]), float(ctx.notes["routed_usd"])
+        verdict = ("fits" if monthly <= per_month else
+                   "fits only with routing" if routed <= per_month else "does not fit even with routing")
+        ctx.add("budget", f"Against the stated budget, {q.text}", monthly / per_month if per_month else 0.0,
+                f"{verdict}: {usd(monthly)} a month is {pct(monthly / per_month) if per_month else 'all'} of "
+                f"{usd(per_month)}, {usd(routed)} with routing", "monthly model spend / monthly budget",
+                "calc.api_cost_usd", "model spend only: retrieval, hosting and people come on top", uses=(q,))
+        ctx.notes["budget_verdict"] = verdict
+    elif q.role == "price_usd" and "cost_per_item" in ctx.notes:
+        cost = float(ctx.notes["cost_per_item"])
+        ctx.add("price", f"Against the stated price, {q.text}", cost / q.value if q.value else 0.0,
+                f"a model cost of {usd(cost)} per {ctx.values['item']} is {pct(cost / q.value) if q.value else 'all'} "
+                f"of {usd(q.value)}", "model cost per item / price", "calc.api_cost_usd",
+                "the rest must pay for hosting, people and margin", uses=(q,))
+    elif q.role in ("latency_ms", "ttft_ms") and "workload" in ctx.notes:
+        _latency_check(ctx, q)
+    elif q.role == "team_size":
+        span_q = next((t for t in ctx.brief.quantities if t.role in ("weeks", "months")), None)
+        weeks = (span_q.value * (4.3 if span_q.role == "months" else 1.0)) if span_q else 12.0
+        ctx.add("team", f"The stated team, {q.text}", q.value * weeks,
+                f"{say(q)} people for {span_q.text if span_q else 'a quarter'}: about {num(q.value * weeks)} "
+                "person-weeks, enough for one focused workstream per person; the plan in section 4 is cut "
+                "to fit it", f"{say(q)} x {weeks:,.1f} weeks", "arithmetic",
+                "a quarter (12 weeks) when no deadline is stated", uses=(q, span_q))
+    elif q.role in ("users", "devices", "organizations") and s.per_day:
+        share = q.value / max(1.0, s.users)
+        ctx.add(f"stated_{q.role}", f"The stated {q.text}", q.value,
+                f"{say(q)} {q.unit}: {pct(share)} of the {num(s.users)} the scale uses, about "
+                f"{num(s.per_day * share)} {ctx.values['items']} a day", f"{say(q)} / {num(s.users)} x "
+                f"{num(s.per_day)} a day", "arithmetic", "read from the question", uses=(q,))
+    elif q.role in ("weeks", "months", "days", "years", "hours"):
+        factor = {"weeks": 7, "months": 30, "days": 1, "years": 365, "hours": 1 / 24}[q.role]
+        days = q.value * factor
+        ctx.add(f"stated_{q.role}", f"The stated {q.text}", days,
+                f"{say(q)} {q.role} is about {num(days)} days: {num(s.per_day * days)} {ctx.values['items']} "
+                "at the scale above", f"{say(q)} x {factor:g} days x {num(s.per_day)} a day", "arithmetic",
+                uses=(q,))
+    else:
+        ctx.add(f"stated_{q.role}", f"The stated \"{q.text}\" ({what})", q.value,
+                f"{say(q)} {q.unit}".strip() + ": no calculator in this answer depends on it; section 1 asks "
+                "what it should change", "as stated", "reading of the question", uses=(q,))
+
+
+def _latency_check(ctx: Ctx, q: Quantity) -> None:
+    """A stated latency no facet used: what a reference replica does with this workload's tokens."""
+    from techpm import calc
+    from techpm.generator.facets._calc import GPU, OPEN_MODEL
+
+    _, tokens_in, tokens_out, _ = ctx.notes["workload"]
+    prompt, out = int(max(1, min(tokens_in, 100_000))), int(max(1, min(tokens_out, 4_000)))
+    n_gpus = calc.min_gpus(OPEN_MODEL, GPU, 8, prompt + out)
+    est = calc.serving_estimate(OPEN_MODEL, GPU, n_gpus=n_gpus, batch_size=8, prompt_tokens=prompt, output_tokens=out)
+    budget_s = q.value / 1000
+    if budget_s <= 0:
+        raise ValueError("a latency budget must be positive")
+    whole = est.request_latency_s <= budget_s
+    first = est.ttft_s <= budget_s
+    ctx.add("latency_check", f"Against the stated {q.text}", est.request_latency_s / budget_s,
+            f"a {num(prompt)}-token prompt gets its first token after {duration(est.ttft_s)} and the whole "
+            f"{num(out)}-token answer after {duration(est.request_latency_s)} on a loaded replica: "
+            + ("the whole answer fits" if whole else "only a streamed first token fits" if first else
+               "not even the first token fits: shorten the prompt or use a smaller model"),
+            f"TTFT = prefill; total = TTFT + {num(out)} x time per token", "calc.serving_estimate",
+            f"{OPEN_MODEL} on {n_gpus} x {calc.get_gpu(GPU).name} at batch 8 as a reference; hosted APIs publish "
+            "no such guarantee, so measure them", uses=(q,))
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -235,21 +296,22 @@ def _stated_numbers(ctx: Ctx) -> None:
 def answer(question: str) -> Answer:
     """The offline six-section answer to ``question`` (backend "offline", no model, no cost)."""
     p = plan(question)
-    for level in range(3):
+    for level in range(4):
         writer = _Writer(p, level)
         sections = [writer.section(spec.number) for spec in SECTIONS]
-        if sum(len(s.markdown.split()) for s in sections) <= MAX_WORDS:
+        citations = [Citation(ref.title, ref.url) for ref in (get_reference(k) for k in writer.cited)]
+        result = Answer(question=p.question, sections=sections, backend="offline", model=None,
+                        citations=citations, cost_usd=0.0, notice=NOTICE)
+        if len(result.markdown.split()) <= MAX_WORDS:
             break
-    citations = [Citation(ref.title, ref.url) for ref in (get_reference(k) for k in writer.cited)]
-    return Answer(question=p.question, sections=sections, backend="offline", model=None,
-                  citations=citations, cost_usd=0.0, notice=NOTICE)
+    return result
 
 
 def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-MAX_WORDS = 2_850   # the method asks for about 2,500 words; longer answers drop their least central parts
+MAX_WORDS = 3_150   # the method asks for about 2,500 words; longer answers drop their least central parts
 
 
 class _Writer:
@@ -269,7 +331,7 @@ class _Writer:
             return full
         if self.level == 1:
             return full if rank == 1 else max(1, full - 1)
-        return max(1, full - rank)
+        return max(1, full - rank - (self.level - 2))
 
     def fill(self, text: str) -> str:
         values = self.ctx.values
@@ -315,14 +377,16 @@ class _Writer:
         questions: list[str] = []
         for rank, facet in enumerate(self.main):
             questions += list(facet.scoping[: self._take(rank, 3 if rank < 2 else 2)])
+        questions += [q for f in self.facets if f.name in self.p.supporting for q in f.scoping[:1]]
         questions += self._derived_questions()
         lines += [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
         lines += ["", "**What the question states.**"]
         b = self.p.brief
         if b.quantities:
             for q in b.quantities:
+                shown = say(q) if q.unit in ("ms", "GB") or q.unit.startswith("USD") else f"{say(q)} {q.unit}"
                 lines.append(f"- \"{q.text}\": {_ROLE_WORDS.get(q.role, 'a count')}"
-                             + (f" ({say(q)} {q.unit})" if q.unit and q.unit not in q.text.lower() else "") + ".")
+                             + (f" ({shown.strip()})" if q.unit and q.unit not in q.text.lower() else "") + ".")
         else:
             lines.append("- No numbers: every number below is an assumption, stated so it can be challenged.")
         if len(b.modalities) > 1:
@@ -420,7 +484,7 @@ class _Writer:
         if not self.facets:
             return "\n".join(lines)
         lines += ["", "### The latency-cost-quality triangle", "", self._triangle()]
-        for facet in self.facets[: 4 - self.level]:
+        for facet in self.facets[: max(1, 4 - self.level)]:
             if facet.deep_dive:
                 title, text = facet.deep_dive
                 lines += ["", f"### {title}", "", text]
@@ -430,7 +494,8 @@ class _Writer:
                       "| Decision | Chosen here | The alternative, and when it wins |", "|---|---|---|"]
             lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
         lines += ["", "### What is hard", ""]
-        risks = [r for f in self.main for r in f.risks]
+        risks = [r for f in self.main for r in f.risks] + [
+            r for f in self.facets if f.name in self.p.supporting for r in f.risks[:1]]
         lines += [f"- **{name}:** {text}" for name, text in risks[: 7 - self.level]]
         names = " ".join(n.lower() for n, _ in risks)
         if "hallucinat" not in names:

@@ -13,7 +13,8 @@ How it reads a number: one pass over the text finds each number (``5,000``, ``1.
 trillion) and the few words after it; the unit or noun there decides its role. Guards keep the usual
 traps out: a number glued to letters is a name (``K-12``, ``H100``, ``GPT-4``, ``p95``), "1 billion
 phones" counts devices while "a 1B model" or "1T parameters" is a model size, "5,000 concurrent calls"
-are sessions, not documents, and a bare year is a date. Every pattern looks at a bounded window, so a
+are sessions, not documents, and a bare year is a date. Every pattern looks at a bounded window, the
+quantities stop at ``MAX_QUANTITIES`` and the cues are read in the first ``CUE_CHARS`` characters, so a
 question of a megabyte is read in linear time. Numbers it cannot place are kept with role ``"count"``
 and the noun that follows, so no stated number is dropped.
 """
@@ -23,9 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Brief", "Quantity", "mentions", "number_forms", "rate_per_s", "read_question", "say"]
+__all__ = ["Brief", "Quantity", "mentions", "number_forms", "rate_per_s", "read_question", "say", "usd_per_month"]
 
 MAX_QUANTITIES = 40  # a question states a handful; a pasted document is capped, not read forever
+CUE_CHARS = 20_000   # modalities, workloads, regulations, users and facet cues are read in this much text
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,9 @@ _DOCS = ("documents", "docs", "contracts", "pages", "pdfs", "files", "articles",
          "slides", "spreadsheets", "datasets", "wiki pages", "faqs", "questions", "items", "skus",
          "applications", "prescriptions", "charts", "scans", "x-rays", "studies", "songs", "tracks",
          "episodes", "podcasts", "lectures", "courses", "lessons", "functions", "services", "microservices",
-         "tables", "queries", "prompts", "outputs", "responses", "answers", "entries", "articles a day")
+         "tables", "queries", "prompts", "outputs", "responses", "answers", "entries", "opinions", "statutes",
+         "regulations", "precedents", "memos", "briefs", "theses", "dissertations", "abstracts", "guidelines",
+         "protocols", "procedures", "sops", "playbooks", "runbooks", "specs", "specifications", "drawings")
 _MEDIA = {"images": "images", "photos": "images", "pictures": "images", "screenshots": "images",
           "videos": "videos", "clips": "videos", "recordings": "recordings", "calls": "calls",
           "meetings": "meetings", "frames": "frames"}
@@ -128,6 +132,19 @@ _ATTACKS = ("attacks", "jailbreaks", "jailbreak attempts", "red-team prompts", "
             "adversarial prompts", "attack prompts", "probes")
 
 
+_NOT_PEOPLE = frozenset((
+    "servers", "containers", "parameters", "orders", "vectors", "clusters", "layers", "numbers", "letters",
+    "chapters", "characters", "headers", "answers", "papers", "filters", "registers", "computers", "routers",
+    "printers", "trailers", "meters", "liters", "litres", "centimeters", "kilometers", "millimeters", "dollars",
+    "errors", "sensors", "monitors", "motors", "processors", "accelerators", "transformers", "adapters",
+    "encoders", "decoders", "classifiers", "embedders", "rerankers", "tokenizers", "counters", "markers",
+    "folders", "binders", "towers", "centers", "quarters", "corridors", "floors", "doors", "colors", "factors",
+    "tensors", "indicators", "elements", "documents", "segments", "components", "comments", "payments",
+    "events", "agents", "clients", "patients", "students", "assistants", "restaurants", "plants", "variants",
+    "tenants", "percents", "cents", "fees", "employees", "trustees", "degrees", "committees", "guarantees",
+    "attendees", "refugees", "trainees", "licensees", "pharmacies", "others", "offers", "answers", "hours"))
+
+
 def _word_list(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -142,7 +159,7 @@ _ATTACK_RE = re.compile(rf"\s*{_MOD}({_word_list(_ATTACKS)})\b", re.I)
 _RATE_RE = re.compile(rf"[\s-]*{_MOD}({_word_list(_REQUESTS)})?\s*(?:per|a|an|each|every|/)\s*"
                       r"(second|sec|s|minute|min|hour|hr|day|week|month|year)\b", re.I)
 _UNIT_RATE_RE = re.compile(r"\s*(qps|rps|req/s|requests?/s|queries/s|rpm|tps|tokens?/s|tok/s|tokens?/sec)\b", re.I)
-_CONCURRENT_RE = re.compile(r"\s*(?:(?:[a-z]+\s+)?(?:concurrent|simultaneous|parallel|live|active|open)"
+_CONCURRENT_RE = re.compile(r"\s*(?:(?:[a-z]+\s+)?(?:concurrent|simultaneous|parallel|live)"
                             r"(?:ly)?\s+([a-z]+)|([a-z]+) (?:at once|in parallel|concurrently|"
                             r"at the same time))", re.I)
 _SKIP_PREV = re.compile(r"\b(?:llama|gpt|claude|gemini|mistral|qwen|phi|gemma|version|v|ios|android|python|"
@@ -348,13 +365,16 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
                         span(cm.end()))
     ctx_before = before[-30:].lower()
     # team: "a team of 6", "6 engineers on the team", "6-person team"
-    if re.search(r"team of\s*$|squad of\s*$|crew of\s*$|with (?:only |just )?$|we have (?:only |just )?$|"
-                 r"headcount of\s*$", ctx_before) or re.match(
-                     r"[\s-]*(?:person|people|engineer|member|ml engineers?|engineers?)[\s-]+(?:team|squad|on the team)",
-                     after, re.I):
-        pm2 = _PEOPLE_RE.match(after) or re.match(r"[\s-]*(?:person|people)?[\s-]*team\b", after, re.I)
-        if pm2 and (re.search(r"team|squad|crew|have|with", ctx_before) or "team" in low_after[:30]):
-            return Quantity(n, "people", "team_size", span(pm2.end()))
+    builders = re.match(r"[\s-]*(?:[a-z]+\s+)?(engineers?|people|persons?|developers?|researchers?|scientists?|"
+                        r"members?|pms?|designers?|annotators?)\b", after, re.I)
+    if re.search(r"(?:team|squad|crew|headcount) of\s*$", ctx_before):
+        return Quantity(n, "people", "team_size", span(builders.end() if builders else 0))
+    team = re.match(r"[\s-]*(?:person|people|engineer|member)s?[\s-]+(?:team|squad)\b", after, re.I)
+    if team:
+        return Quantity(n, "people", "team_size", span(team.end()))
+    if builders and n <= 200 and re.search(r"(?:with|have|has|only|just|of|hire|add)\s*$", ctx_before) and \
+            re.search(r"\b(?:we|our|team|with|only|just|hire)\b", ctx_before):
+        return Quantity(n, "people", "team_size", span(builders.end()))
     for regex, role in ((_TRAIN_RE, "preference_pairs"), (_ATTACK_RE, "attacks")):
         hit = regex.match(after)
         if hit:
@@ -373,6 +393,9 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
         hit = regex.match(after)
         if hit:
             return Quantity(n, hit.group(1).lower(), role, span(hit.end()))
+    person = re.match(r"\s*(?:[a-z]+\s+)?([a-z]+(?:ers|ors|ists|ians|ants|ees))\b", after, re.I)
+    if person and person.group(1).lower() not in _NOT_PEOPLE and not _DOC_RE.match(after):
+        return Quantity(n, person.group(1).lower(), "users", span(person.end()))  # adjusters, auditors, pharmacists
     media = re.match(rf"\s*{_MOD}({'|'.join(_MEDIA)})\b", after, re.I)
     if media:
         return Quantity(n, media.group(1).lower(), "media_items", span(media.end()))
@@ -412,7 +435,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
 # --- everything else the question states --------------------------------------------------------------
 
 _MODALITY_CUES = {
-    "voice": r"\bvoice(?! and tone)(?!s? of)|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
+    "voice": r"(?<!brand )(?<!your )(?<!our )\bvoice(?! and tone)(?!s? of)|speech|spoken|\baudio\b|call[- ]?cent(?:er|re)|phone calls?|\bcalls?\b.*\b(?:agent|center)|"
              r"podcast|transcri|dictat|\basr\b|\btts\b|text[- ]to[- ]speech|speech[- ]to[- ]text|\bivr\b|hotline|"
              r"\bsubtitl|\bcaption|interpret(?:er|ing)|meeting notes|voicemail",
     "image": r"\bimages?\b|\bphotos?\b|picture|screenshot|\bscan(?:s|ned)?\b|\bocr\b|receipt|x-?rays?|\bcamera|"
@@ -516,7 +539,7 @@ def read_question(question: str) -> Brief:
     if not isinstance(question, str) or not question.strip():
         raise TechpmError(f"question must be a non-empty string, got {question!r:.80}.")
     text = " ".join(question.split())
-    low = text.lower()
+    low = text[:CUE_CHARS].lower()
     quantities = _quantities(text)
     modalities = {"text"} | {name for name, cue in _MODALITY_CUES.items() if re.search(cue, low)}
     if "image" in modalities and re.search(r"\bimage (?:generation|model)\b|text[- ]to[- ]image", low):
@@ -563,7 +586,19 @@ def _short(x: float) -> list[str]:
 
 def number_forms(q: Quantity) -> tuple[str, ...]:
     """The textual forms an answer may use for ``q``: "5,000", "5000", "5k", "5 thousand"; "700 ms",
-    "0.7 s"; "1 billion", "1B", "1,000,000,000"; "$50,000", "$50k"; "5x"; "40%"."""
+    "0.7 s"; "1 billion", "1B", "1,000,000,000"; "$50,000", "$50k"; "5x"; "40%"; and the number exactly
+    as the question wrote it ("7.00", "1e12")."""
+    return tuple(dict.fromkeys(_forms(q) + _as_written(q)))
+
+
+def _as_written(q: Quantity) -> tuple[str, ...]:
+    m = re.match(rf"[$€£]?\s*(\d[\d,]*(?:\.\d+)?(?:[eE][+]?\d+)?|(?:{_WORD_NUM})\b)", q.text, re.I)
+    if not m:
+        return ()
+    return (m.group(1), f"${m.group(1)}") if q.unit.startswith("USD") else (m.group(1),)
+
+
+def _forms(q: Quantity) -> tuple[str, ...]:
     v, forms = q.value, []
     if q.role in ("latency_ms", "ttft_ms"):
         for p in _plain(v):
@@ -627,6 +662,12 @@ def say(q: Quantity) -> str:
     return number_forms(q)[0] if q.role not in ("model_params",) and q.value < 1e9 else (
         _short(q.value)[-1] if _short(q.value) and not _short(q.value)[-1].startswith("a ") else
         (_short(q.value) or _plain(q.value))[0])
+
+
+def usd_per_month(q: Quantity) -> float:
+    """An amount of US dollars per 30-day month: "$2M a year" -> 166,667; a one-off or monthly amount as is."""
+    per = {"USD/year": 1 / 12, "USD/quarter": 1 / 3, "USD/week": 30 / 7, "USD/day": 30.0}
+    return q.value * per.get(q.unit, 1.0)
 
 
 def rate_per_s(q: Quantity) -> float | None:

@@ -135,6 +135,9 @@ REFERENCES: tuple[Reference, ...] = (
     Reference("seamless", "Seamless Communication 2023, SeamlessM4T", "https://arxiv.org/abs/2308.11596", "one model for speech and text translation and speech recognition, ~100 languages"),
     Reference("frugalgpt", "Chen et al. 2023, FrugalGPT", "https://arxiv.org/abs/2305.05176",
               "an LLM cascade (cheap models first, escalate when unsure) matched the best model at far lower cost"),
+    Reference("rule_of_three", "Hanley & Lippman-Hand 1983, If Nothing Goes Wrong, Is Everything All Right?",
+              "https://doi.org/10.1001/jama.1983.03330370053031",
+              "after n trials with no failure, the 95% upper bound on the failure rate is about 3 / n"),
     # --- regulated data (official pages of the regulators and standards bodies) ------------------------
     Reference("pci_dss", "PCI Security Standards Council, PCI DSS",
               "https://www.pcisecuritystandards.org/standards/pci-dss/",

@@ -53,7 +53,8 @@ MIN_FACETS = 3
 
 def active(brief) -> list[Facet]:  # noqa: ANN001 - a reading.Brief
     """The facets that fire for ``brief``, most central first (highest score; ties by name). When one or
-    two fire, the evaluation facet joins them last: every AI product needs its evaluation plan. When none
+    two fire, the evaluation facet joins them last: every AI product needs its evaluation plan (and a question
+    about evaluation alone gets the assistant facet, for the LLM product it evaluates). When none
     fires, the list is empty and the answer says that no offline template covers the question."""
     scored = [(f.score(brief), f) for f in ALL]
     fired = [(s, f) for s, f in scored if s >= f.threshold]
@@ -63,4 +64,6 @@ def active(brief) -> list[Facet]:  # noqa: ANN001 - a reading.Brief
     chosen = [f for f in chosen if not (set(f.yields_to) & names)]
     if chosen and len(chosen) < MIN_FACETS and SUPPORTING not in {f.name for f in chosen}:
         chosen.append(_BY_NAME[SUPPORTING])
+    if [f.name for f in chosen] == [SUPPORTING]:  # an eval question: the product it evaluates is an LLM feature
+        chosen.append(_BY_NAME["assistant"])
     return chosen

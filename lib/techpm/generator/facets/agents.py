@@ -6,7 +6,6 @@ from techpm import calc
 from techpm.generator.facets._calc import GPU, LARGE_MODEL, OPEN_MODEL, workload_cost
 from techpm.generator.facets.base import Ctx, Facet, Persona
 from techpm.generator.figures import duration, num, pct, usd
-from techpm.generator.reading import say
 
 STEPS = 8
 SYSTEM_TOKENS = 3_000        # instructions + tool schemas
@@ -58,13 +57,6 @@ def _figures(ctx: Ctx) -> None:
                 "sum over steps of (prefill of the new tokens + decode of the reply + tool time)",
                 "calc.agent_loop_latency", f"{OPEN_MODEL} on {n_gpus} x {calc.get_gpu(GPU).name} with prefix "
                 "caching, idle (a best case)", uses=(budget_q,))
-    if ctx.notes.get("monthly_usd") and (budget := ctx.brief.first("budget_usd")):
-        ctx.take("budget_usd")
-        monthly = float(ctx.notes["monthly_usd"])
-        per_month = budget.value / {"USD/year": 12, "USD/day": 1 / 30, "USD/week": 7 / 30}.get(budget.unit, 1)
-        ctx.add("agent_budget", f"Against the stated {budget.text}", monthly / per_month,
-                f"{usd(monthly)} a month is {pct(monthly / per_month)} of {say(budget)} ({usd(per_month)} a month)",
-                "monthly model spend / budget", "calc.api_cost_usd", "model spend only", uses=(budget,))
 
 
 FACET = Facet(

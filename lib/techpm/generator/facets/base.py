@@ -72,7 +72,9 @@ class Facet:
 
     def score(self, brief: Brief) -> float:
         """How strongly ``brief`` calls for this facet: matched cue weights plus the brief's boost."""
-        low = brief.question.lower()
+        from techpm.generator.reading import CUE_CHARS
+
+        low = brief.question[:CUE_CHARS].lower()
         total = sum(weight for pattern, weight in self.cues if re.search(pattern, low))
         if self.boost is not None:
             total += self.boost(brief)

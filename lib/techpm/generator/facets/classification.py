@@ -33,7 +33,8 @@ def _figures(ctx: Ctx) -> None:
 FACET = Facet(
     name="classification",
     title="Classification and triage",
-    cues=((r"classif|categori[sz]|triage|\btag(?:s|ging)?\b|label(?:l)?ing", 3), (r"detect|flag|spam|fraud|anomal", 2),
+    cues=((r"classif|categori[sz]|triage|\btag(?:s|ging)?\b|label(?:l)?ing", 3), (r"detect|flag", 2),
+          (r"fraud|spam|anomal|phishing|scam", 3),
           (r"rout(?:e|ing) (?:tickets|requests|emails|calls)|intent|sentiment|priorit", 3)),
     threshold=3.0,
     concept_groups=(

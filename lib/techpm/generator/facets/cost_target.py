@@ -7,11 +7,45 @@ from techpm import calc
 from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL
 from techpm.generator.facets.base import Ctx, Facet
 from techpm.generator.figures import num, pct, usd
+from techpm.generator.reading import usd_per_month
 
 PROMPT, OUTPUT, PREFIX = 3_000, 400, 2_000
 ROUTE_SHARE = 0.7
+SMALL_OPEN = "llama-3.1-8b"
 BATCH_SHARE = 0.3
 DEFAULT_FACTOR = 3.0
+
+
+def _self_hosted_ladder(ctx: Ctx, serving: dict, factor: float, factor_q) -> None:  # noqa: ANN001
+    """The levers of a self-hosted fleet: FP8 and 4-bit weights, then routing to a small model."""
+    model, gpu, n_gpus, batch, prompt = (serving[k] for k in ("model", "gpu", "n_gpus", "batch", "prompt"))
+    base = serving["busy"].usd_per_mtok
+    steps = []
+    for precision in ("fp8", "int4-awq"):
+        try:
+            est = calc.serving_estimate(model, gpu, n_gpus=n_gpus, precision=precision, batch_size=batch,
+                                        prompt_tokens=prompt, output_tokens=250)
+            steps.append((f"{precision} weights", est.usd_per_mtok))
+        except (ValueError, ArithmeticError):
+            continue
+    try:
+        small = calc.serving_estimate(SMALL_OPEN, gpu, n_gpus=1, batch_size=batch, prompt_tokens=prompt,
+                                      output_tokens=250)
+        last = steps[-1][1] if steps else base
+        steps.append((f"route {pct(ROUTE_SHARE)} to {SMALL_OPEN}", ROUTE_SHARE * small.usd_per_mtok
+                      + (1 - ROUTE_SHARE) * last))
+    except (ValueError, ArithmeticError):
+        pass
+    if not steps:
+        return
+    reached = base / steps[-1][1]
+    ladder = "; ".join(f"{name}: {usd(v)} ({base / v:,.1f}x)" for name, v in steps)
+    ctx.add("fleet_ladder", f"Self-hosted levers against the {factor_q.text if factor_q else f'{factor:g}x'} target",
+            reached, f"from {usd(base)} per million tokens (input and output together) on {model}: {ladder}; together "
+            f"{'this reaches' if reached >= factor else 'this falls short of'} {factor:g}x",
+            "cost per million tokens = GPU $/s / tokens (in + out) per s, each lever on top of the last",
+            "calc.serving_estimate", f"batch {batch} on {n_gpus} x {calc.get_gpu(gpu).name}; routing share and "
+            "quality of the small model to be measured on the eval", uses=(factor_q,))
 
 
 def _figures(ctx: Ctx) -> None:
@@ -28,9 +62,22 @@ def _figures(ctx: Ctx) -> None:
             factor = ctx.assume("cost target", DEFAULT_FACTOR, f"a {DEFAULT_FACTOR:g}x cost reduction",
                                 "a typical first target")
     tolerance_q = ctx.take("points")
+    serving = ctx.notes.get("serving")
+    if serving is not None:
+        _self_hosted_ladder(ctx, serving, factor, factor_q)
+    if "fleet_monthly_usd" in ctx.notes:  # a stated self-hosted fleet: the API levers do not apply
+        spend_q = ctx.take("budget_usd", "usd")
+        if spend_q is None:
+            fleet = float(ctx.notes["fleet_monthly_usd"])
+            ctx.add("fleet_goal", "The fleet bill against the target", fleet / factor,
+                    f"{usd(fleet)} a month today must fall to {usd(fleet / factor)} a month", f"{usd(fleet)} / {factor:g}",
+                    "calc.gpu_monthly_usd", "on-demand prices; reserved capacity is a further lever", uses=(factor_q,))
+        ctx.values["cost_target"] = factor_q.text if factor_q else f"{factor:g}x"
+        ctx.values["tolerance"] = tolerance_q.text if tolerance_q else "a tolerance agreed before starting"
+        return
     spend_q = ctx.take("budget_usd", "usd")
     if spend_q is not None:
-        per_month = spend_q.value / {"USD/year": 12.0, "USD/day": 1 / 30, "USD/week": 7 / 30}.get(spend_q.unit, 1.0)
+        per_month = usd_per_month(spend_q)
         goal = per_month / factor if factor else per_month
         ctx.add("spend_goal", f"The stated spend, {spend_q.text}, against the target", goal,
                 f"{usd(per_month)} a month today must fall to {usd(goal)} a month ({usd(per_month - goal)} saved "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from techpm import calc
 from techpm.generator.facets._calc import LARGE_MODEL
 from techpm.generator.facets.base import Ctx, Facet, Persona
-from techpm.generator.figures import num, usd
+from techpm.generator.figures import duration, num, usd
 
 MARGIN = 0.03
 BASE_RATE = 0.30
@@ -42,7 +42,7 @@ def _figures(ctx: Ctx) -> None:
     days = 2 * per_arm / max(1.0, s.per_day)
     ctx.add("ab_test", f"Online A/B test of {ctx.values['product']}", per_arm,
             f"{num(per_arm)} {ctx.values['items']} per arm to see {BASE_RATE:.0%} -> {BASE_RATE + MDE:.0%}: "
-            f"{days:,.1f} days of traffic at {num(s.per_day)} a day", "two-proportion z-test, alpha 0.05, power 0.8",
+            f"{duration(days * 86_400)} of traffic at {num(s.per_day)} a day", "two-proportion z-test, alpha 0.05, power 0.8",
             "calc.ab_test_sample_size", "a 50/50 split", uses=(s.per_day_from, s.users_from))
     judge = calc.api_cost_usd(LARGE_MODEL, JUDGE_IN * n, JUDGE_OUT * n, batch=True)
     human = calc.preference_labeling_cost_usd(min(n, 2_000), labels_per_comparison=3)
@@ -61,6 +61,7 @@ FACET = Facet(
     cues=((r"\bevals?\b", 4), (r"evaluat", 3), (r"benchmark", 2), (r"llm[- ]as[- ](?:a[- ])?judge|golden (?:set|dataset)", 4),
           (r"a/b test|regression test|win rate", 3), (r"how (?:do|would|will) (?:you|we) (?:know|measure)|measure (?:the )?quality", 3),
           (r"accuracy|hallucination rate|quality bar", 1),
+          (r"^(?:how (?:would|do|should|can|will) (?:you|we|i) )?(?:evaluate|measure|benchmark|test)\b", 4),
           (r"scores? .{0,30}(?:higher|lower|better|worse)|complain|regress|tell two .{0,20}apart", 2)),
     boost=lambda b: 2.0 if b.first("eval_items") else 0.0,
     concept_groups=(
@@ -70,7 +71,7 @@ FACET = Facet(
         ("a/b test", "online test"),
         ("regression",),
     ),
-    domain_terms=("golden set", "llm judge", "judge agreement"),
+    domain_terms=("golden set", "judge agreement", "goodhart"),
     scoping=(
         "Which decision will the evals of <<product>> drive (ship or not, which model, which prompt), each "
         "with its own set and error bar?",
@@ -105,7 +106,9 @@ FACET = Facet(
                "of <<product>> once its agreement with people is measured and its position and length biases are "
                "controlled [[llm_judge]]. Beware Goodhart's law: once a score of <<product>> becomes the target, "
                "check it still tracks what <<users>> value."),
-    risks=(("Benchmark versus product", "a public benchmark can rise while <<users>> complain: it measures "
+    risks=(("Judge drift", "an LLM judge of <<product>> changes when its own model is updated: pin the judge "
+            "version, and re-measure its agreement with people before trusting a new one."),
+           ("Benchmark versus product", "a public benchmark can rise while <<users>> complain: it measures "
             "what its authors cared about, so <<product>> is judged on its own tasks first [[helm]]."),
            ("Contamination and drift", "eval items leak into prompts or training, and real <<items>> drift "
             "away from the set: hold items out, and refresh from production samples of <<product>>."),),
@@ -117,6 +120,8 @@ FACET = Facet(
          "people only, while the rubric of <<product>> is still changing"),
         ("Comparison", "paired, on the same items",
          "fresh samples per version, when the traffic of <<product>> drifts faster than the set can follow"),
+        ("Set size", "sized for the error bar the decision needs", "a small, hand-checked set while the rubric of <<product>> is still moving"),
+        ("Online or offline", "offline first, then an A/B test", "straight to online when <<product>> has heavy traffic and cheap rollback"),
     ),
     recommendation="Build the golden set of <<product>> and its error bars before optimising anything, "
                    "calibrate the judge on people, and confirm offline wins online.",

@@ -61,7 +61,7 @@ FACET = Facet(
         ("cach",),
         ("lost in the middle", "middle of", "attention"),
     ),
-    domain_terms=("lost in the middle", "context window"),
+    domain_terms=("full context", "in context vs"),
     scoping=(
         "How much of <<context_stated>> does a typical question actually need, and how often does the material change?",
         "Will the same material be asked about many times in a row (a cacheable prefix) or once per session?",

@@ -45,7 +45,7 @@ FACET = Facet(
         ("sdk",),
         ("retry", "backoff"),
     ),
-    domain_terms=("token bucket", "retry-after", "idempotency"),
+    domain_terms=("retry storm", "jitter", "open connections"),
     scoping=(
         "Who are the developers of <<product>> (startups, enterprises, internal teams), and what do they build first?",
         "What limits protect the platform: requests and tokens per minute, by tier, and how are they raised?",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from techpm import calc
 from techpm.generator.facets._calc import GPU
 from techpm.generator.facets.base import Ctx, Facet, Persona
-from techpm.generator.figures import duration, num, usd
+from techpm.generator.figures import duration, num, sci, usd
 
 DEFAULT_FLOPS = 1e23
 CLUSTER_GPUS = 4_096
@@ -14,16 +14,12 @@ MFU = 0.4
 OVERTRAIN_TOKENS_PER_PARAM = 100   # a smaller model trained longer: cheaper to serve, same budget
 
 
-def _sci(x: float) -> str:
-    return f"{x:.2g}".replace("e+", "e")
-
-
 def _figures(ctx: Ctx) -> None:
     flops_q = ctx.take("compute_flops")
     flops = flops_q.value if flops_q and flops_q.value > 0 else ctx.assume(
-        "compute budget", DEFAULT_FLOPS, f"{_sci(DEFAULT_FLOPS)} FLOPs of training compute", "a mid-sized frontier run")
+        "compute budget", DEFAULT_FLOPS, f"{sci(DEFAULT_FLOPS)} FLOPs of training compute", "a mid-sized frontier run")
     params, tokens = calc.chinchilla_optimal(flops)
-    stated = flops_q.text if flops_q else f"{_sci(flops)} FLOPs"
+    stated = flops_q.text if flops_q else f"{sci(flops)} FLOPs"
     ctx.add("chinchilla", f"Compute-optimal split of {stated}", params,
             f"about {num(params / 1e9)}B parameters trained on {num(tokens / 1e12)} trillion tokens "
             f"(20 tokens per parameter)", "C = 6 N D with D = 20 N, so N = sqrt(C / 120)",
@@ -35,7 +31,7 @@ def _figures(ctx: Ctx) -> None:
     cost = seconds / 3600 * CLUSTER_GPUS * price
     ctx.add("train_time", f"Training {stated} on {num(CLUSTER_GPUS)} GPUs", seconds,
             f"{duration(seconds)} on {num(CLUSTER_GPUS)} x {gpu.name} at {MFU:.0%} utilisation, about {usd(cost)} "
-            "at on-demand prices", f"{_sci(flops)} / ({num(CLUSTER_GPUS)} x {gpu.bf16_flops_per_s:.3g} FLOP/s x {MFU:g})",
+            "at on-demand prices", f"{sci(flops)} / ({num(CLUSTER_GPUS)} x {sci(gpu.bf16_flops_per_s)} FLOP/s x {MFU:g})",
             "calc.training_time_s", "failures, restarts and evaluation runs add 10-30% in practice", uses=(flops_q,))
     small = (flops / (6 * OVERTRAIN_TOKENS_PER_PARAM)) ** 0.5
     ctx.add("overtrain", "Over-training a smaller model instead", small,

@@ -72,14 +72,15 @@ FACET = Facet(
     name="rag",
     title="Retrieval over a corpus",
     cues=((r"\brag\b", 4), (r"retriev", 3), (r"knowledge base", 3), (r"semantic search|enterprise search", 3),
-          (r"\bsearch\b", 2), (r"\bcorpus\b|\barchive", 2), (r"question[- ]answering|\bq&a\b", 3),
+          (r"\bsearch(?:es|ing)?\b", 2), (r"\bcorpus\b|\barchive", 2), (r"question[- ]answering|\bq&a\b", 3),
           (r"chat with (?:our|your|their|the)|over (?:our|their|its|the) (?:docs|documents)", 3),
           (r"\bwiki\b|confluence|sharepoint|documentation (?:assistant|bot)|help[- ]cent(?:er|re)", 2),
           (r"knowledge (?:assistant|management|bot)|internal knowledge|slack (?:history|messages|and)", 2),
           (r"\bcit(?:e|ation)s?\b|grounded", 1), (r"look ?up|find (?:the|relevant)", 1),
           (r"\b(?:over|across|from|on) (?:[\d,.]+\s*\w*\s+)?(?:past |our |their |the |its |internal )?(?:documents|contracts|"
            r"articles|pages|files|records|papers|manuals|reports|emails|notes|filings|policies|faqs?)\b", 3)),
-    boost=lambda b: 1.0 if any(q.role == "documents" for q in b.quantities) else 0.0,
+    boost=lambda b: (1.0 if any(q.role == "documents" for q in b.quantities) else 0.0)
+    + (1.0 if "rag" in b.workloads and any(q.role == "documents" for q in b.quantities) else 0.0),
     concept_groups=(
         ("retriev", "search"),
         ("chunk",),
@@ -88,10 +89,10 @@ FACET = Facet(
         ("citation", "cite", "cited"),
         ("recall@", "recall at", "retrieval recall"),
     ),
-    domain_terms=("rerank", "bm25", "chunks", "vector index", "recall@"),
+    domain_terms=("rerank", "bm25", "vector index", "recall@"),
     scoping=(
-        "What is in <<docs>>: born-digital or scanned, how long, how many languages, how fast it changes, "
-        "and who may see which part? Permissions must survive retrieval.",
+        "What is in <<docs>> (born-digital or scanned, how long, how many languages, how fast it changes), "
+        "and who may see which part, so that permissions survive retrieval?",
         "What do <<users>> ask of <<product>>: a single fact, a comparison across many sources, or a summary, "
         "each with a different retrieval depth?",
         "Must every claim cite a passage, and is \"I could not find it\" an acceptable answer for <<users>>?",
@@ -112,7 +113,7 @@ FACET = Facet(
          "failed retrievals, more again with reranking [[contextual_retrieval]]."),
         ("Retrieval", "Hybrid search: BM25 catches exact terms (names, codes, quoted phrases) and dense vectors "
          "catch paraphrase; fuse the rankings, rerank the top <<candidates>> with a cross-encoder and keep <<k>> "
-         "(a design choice to tune on the eval: the Contextual Retrieval post reranks 150 and keeps 20). An HNSW "
+         "(a design choice to tune on the eval: the Contextual Retrieval post reranks 150 and keeps 20 [[contextual_retrieval]]). An HNSW "
          "index answers in milliseconds over <<docs>> [[hnsw]], filtered by what the asker may read before ranking."),
         ("Cited generation", "The prompt of <<product>> puts the strongest passages first and last, since models "
          "use the middle of a long prompt least [[lost_middle]]; the answer quotes and cites passage ids, and "

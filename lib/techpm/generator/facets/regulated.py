@@ -82,7 +82,7 @@ FACET = Facet(
     metrics=(("Regulated values found unmasked in sampled logs of <<product>>", "0", "the line <<regimes>> draws"),
              ("Erasure requests completed in time", "100%", "the rights of <<users>> in the data")),
     tradeoffs=(
-        ("Model hosting", "a provider under the agreements <<regimes>> require",
+        ("Model hosting", "a provider that signs the agreements under <<regimes>>",
          "self-hosting when no provider can sign them, at the cost of running GPUs for <<product>>"),
         ("Data in prompts", "masked or tokenised regulated fields",
          "raw data only where a task of <<product>> truly needs it, under audit"),

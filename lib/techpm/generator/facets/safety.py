@@ -56,7 +56,7 @@ FACET = Facet(
     name="safety",
     title="Safety, moderation and red teaming",
     cues=((r"safety|\bsafe\b|harm", 3), (r"moderat", 4), (r"jailbreak|prompt injection|red[- ]team", 4),
-          (r"abuse|misuse|toxic|hate|harass|self[- ]harm|\bcsam\b|extremis|scam|fraud", 3),
+          (r"abuse|misuse|toxic|hate|harass|self[- ]harm|\bcsam\b|extremis", 3),
           (r"guardrails?|safeguards?|content (?:filter|polic)|trust (?:and|&) safety", 3),
           (r"children|kids|minors|teen", 1)),
     boost=lambda b: (1.0 if b.first("attacks") else 0.0) + (3.0 if "COPPA" in b.regulated else 0.0),
@@ -67,7 +67,7 @@ FACET = Facet(
         ("upper bound", "confidence", "rule of three"),
         ("policy", "taxonomy"),
     ),
-    domain_terms=("red team", "jailbreak", "moderation", "rule of three", "over-refusal"),
+    domain_terms=("jailbreak", "moderation", "rule of three", "over-refusal"),
     scoping=(
         "Which harms matter most for <<product>> (self-harm, abuse, fraud, dangerous advice), and what is the "
         "written policy for each: block, warn, or escalate?",
@@ -95,8 +95,8 @@ FACET = Facet(
     figures=_figures,
     deep_dive=("Measuring a rare failure",
                "Harms are rare in traffic, so a clean result proves less than it seems: <<redteam_n>> attacks "
-               "with no success still allow a true rate up to <<redteam_bound>>. Report attack success rates "
-               "with their upper bounds [[error_bars]], size red-team runs from the rate you must rule out, "
+               "with no success still allow a true rate up to <<redteam_bound>> [[rule_of_three]]. Report attack "
+               "success rates with their upper bounds [[error_bars]], size red-team runs from the rate you must rule out, "
                "and measure over-refusal on a benign set as carefully as harm on the harmful one, because "
                "<<users>> refused for nothing leave."),
     risks=(("Adaptive attackers", "attacks on <<product>> change after each fix: continuous red teaming and "

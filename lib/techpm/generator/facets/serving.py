@@ -59,9 +59,11 @@ def _figures(ctx: Ctx) -> None:
         prompt = min(context, 32_000) if not fits else max(1, min(context - OUTPUT_TOKENS, 200_000))
     s = ctx.scale
     try:
-        n_gpus = gpus_q and int(gpus_q.value) if gpus_q and gpus_q.value >= 1 else None
-        n_gpus = n_gpus if n_gpus and calc.memory_fit(model, gpu, n_gpus, 1, prompt + OUTPUT_TOKENS).fits else \
-            calc.min_gpus(model, gpu, 1, prompt + OUTPUT_TOKENS)
+        n_gpus = calc.min_gpus(model, gpu, 1, prompt + OUTPUT_TOKENS)
+        if gpus_q is not None and 1 <= gpus_q.value < n_gpus:
+            ctx.add("too_few_gpus", f"The stated {gpus_q.text}", gpus_q.value,
+                    f"cannot hold {model} in bf16: a replica needs {n_gpus}, so the figures size it to fit",
+                    "weights + KV cache > memory", "calc.min_gpus", uses=(gpus_q,))
         fit = calc.memory_fit(model, gpu, n_gpus, 1, prompt + OUTPUT_TOKENS)
         batch = max(1, min(64, fit.max_batch_size))
         one = calc.serving_estimate(model, gpu, n_gpus=n_gpus, batch_size=1, prompt_tokens=prompt,
@@ -76,11 +78,25 @@ def _figures(ctx: Ctx) -> None:
             busy.output_tokens_per_s / one.output_tokens_per_s,
             f"first token after {duration(one.ttft_s)} idle; {num(one.tokens_per_s_per_user)} -> "
             f"{num(busy.tokens_per_s_per_user)} tokens/s per user and {usd(one.usd_per_mtok)} -> "
-            f"{usd(busy.usd_per_mtok)} per million output tokens as the batch fills",
+            f"{usd(busy.usd_per_mtok)} per million tokens (input and output together) as the batch fills",
             "decode step = max(FLOPs / FLOP/s, (weights + KV) / bandwidth); the batch shares each weight read",
             "calc.serving_estimate", f"{model}; {num(prompt)} tokens in, {OUTPUT_TOKENS} out"
             + (f"; {say(gpus_q)} {gpus_q.unit.upper()}s as stated" if gpus_q else ""), uses=(gpus_q,))
     ctx.values["ttft"] = duration(one.ttft_s)
+    ctx.notes["serving"] = {"model": model, "gpu": gpu, "n_gpus": n_gpus, "batch": batch, "prompt": prompt,
+                            "busy": busy}
+    prices = calc.get_gpu_prices(gpu)
+    if gpus_q is not None and gpus_q.value >= n_gpus and prices:
+        replicas = int(gpus_q.value // n_gpus)
+        sustained = replicas * busy.requests_per_s
+        monthly = calc.gpu_monthly_usd(prices[0].usd_per_gpu_hour, int(gpus_q.value))
+        ctx.add("stated_fleet", f"The stated fleet, {gpus_q.text}", monthly,
+                f"{count(replicas, 'replica')} of {n_gpus} GPUs sustaining {num(sustained)} requests a second in "
+                f"all, for {usd(monthly)} a month at on-demand prices ({usd(busy.usd_per_mtok)} per million "
+                "tokens, input and output together, when busy)", f"floor({num(gpus_q.value)} / {n_gpus}) replicas x "
+                f"{busy.requests_per_s:,.2f} requests/s; {num(gpus_q.value)} GPUs x ${prices[0].usd_per_gpu_hour:g}/h x 730 h",
+                "calc.serving_estimate, calc.gpu_monthly_usd", f"{model} at batch {batch}", uses=(gpus_q,))
+        ctx.notes["fleet_monthly_usd"] = monthly
     ctx.values["serve_model"] = model
     ctx.values["gpu_name"] = g.name
     peak_q = s.peak_from
@@ -107,7 +123,8 @@ def _figures(ctx: Ctx) -> None:
         q4 = calc.serving_estimate(model, gpu, n_gpus=n_gpus, precision="fp8", batch_size=batch,
                                    prompt_tokens=prompt, output_tokens=OUTPUT_TOKENS)
         ctx.add("fp8", "Quantized to FP8", q4.usd_per_mtok / busy.usd_per_mtok,
-                f"{usd(q4.usd_per_mtok)} per million output tokens ({pct(1 - q4.usd_per_mtok / busy.usd_per_mtok)} "
+                f"{usd(q4.usd_per_mtok)} per million tokens, input and output together "
+                f"({pct(1 - q4.usd_per_mtok / busy.usd_per_mtok)} "
                 f"cheaper), {num(q4.tokens_per_s_per_user)} tokens/s per user",
                 "one byte per weight instead of two: fewer bytes read per decode step", "calc.serving_estimate",
                 "ship only if the eval suite shows no regression")
@@ -142,7 +159,7 @@ FACET = Facet(
         ("quantiz", "fp8", "int4"),
         ("throughput", "tokens/s"),
     ),
-    domain_terms=("kv cache", "continuous batching", "tensor parallel", "paged"),
+    domain_terms=("continuous batching", "tensor parallel", "paged kv cache"),
     scoping=(
         "Which model serves <<product>> (size, dense or mixture of experts, context length), and may we quantize or distil it?",
         "What traffic reaches <<product>> at the peak and on average, how long are prompts and outputs, and is it interactive or batch?",

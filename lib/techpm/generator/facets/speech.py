@@ -110,7 +110,7 @@ FACET = Facet(
     cues=((r"\bvoice\b", 3), (r"\bspeech\b|spoken", 3), (r"call[- ]?cent(?:er|re)|contact[- ]cent(?:er|re)", 3),
           (r"phone calls?|\bcalls?\b", 1), (r"\basr\b|speech recogni", 2), (r"\btts\b|text[- ]to[- ]speech|dubb", 3),
           (r"voice[- ]to[- ]voice|barge[- ]in|\bivr\b|hotline", 3), (r"\baudio\b|dictat", 1),
-          (r"real[- ]time|live|concurrent|conversation", 1)),
+          (r"real[- ]time|live|concurrent|conversation", 1), (r"aloud|out loud|narrat|read(?:s|ing)? to (?:them|kids|children)", 3)),
     boost=lambda b: (1.0 if "voice" in b.modalities else 0.0)
     - (3.0 if re.search(r"brand voice|tone of voice|voice and tone|in (?:our|their|your) voice", b.question.lower()) else 0.0),
     concept_groups=(
@@ -119,8 +119,7 @@ FACET = Facet(
         ("barge-in", "interrupt", "turn-taking", "end-of-speech", "endpointing"),
         ("voice-to-voice", "latency budget", "first audio"),
     ),
-    domain_terms=("speech recognition", "text-to-speech", "barge-in", "voice-to-voice", "endpointing",
-                  "speech synthesis", "asr"),
+    domain_terms=("text-to-speech", "barge-in", "voice-to-voice", "speech synthesis"),
     scoping=(
         "What voice-to-voice delay do <<users>> tolerate before the silence feels broken, and is it measured "
         "from the end of their speech to the first audio of the reply?",
@@ -129,8 +128,8 @@ FACET = Facet(
         "May <<users>> interrupt <<product>> mid-sentence (barge-in), and when must a person take over the "
         "conversation?",
     ),
-    personas=(Persona("developer", "the voice engineer who owns the telephony and audio of <<product>>",
-                      "stitches a phone gateway, a recogniser, a model and a synthesizer with custom glue for each <<item>>",
+    personas=(Persona("developer", "the voice engineer who owns the audio pipeline of <<product>>",
+                      "stitches audio capture, a recogniser, a model and a synthesizer with custom glue for each <<item>>",
                       "deep in audio codecs and real-time systems; new to prompting the model behind <<product>>",
                       "latency that only shows up on real <<items>>, and transcripts that hide why a turn failed",
                       "per-stage timings for every turn of <<product>>, recorded audio to replay, and one place "
@@ -141,7 +140,7 @@ FACET = Facet(
     components=(
         ("Speech recognition", "A streaming recogniser emits partial transcripts while <<users>> speak and a "
          "final one when end-of-speech detection fires; robust recognisers trained on large, noisy, multilingual "
-         "audio hold up on phone lines [[whisper]]. Keep the audio and the transcript together: most failures of "
+         "audio hold up on noisy channels [[whisper]]. Keep the audio and the transcript together: most failures of "
          "<<product>> start as a misheard word."),
         ("Speech synthesis", "The reply of <<product>> is synthesized sentence by sentence as the model streams "
          "it, so the first audio leaves after the first sentence, not the whole answer. A consistent voice and "
@@ -171,7 +170,7 @@ FACET = Facet(
              ("Word error rate on the key terms of <<items>>", "tracked per channel and accent", "misheard words drive wrong actions"),
              ("Barge-ins handled by <<product>> (synthesis stopped in time)", ">= 99%", "talking over <<users>> is rude")),
     users_noun="callers",
-    item_noun="calls",
+    item_noun="sessions",
     tradeoffs=(
         ("Pipeline shape", "recognition, model and synthesis as three streamed stages",
          "a speech-to-speech model: fewer hops and more natural prosody, but harder to audit and to ground each turn of <<product>>"),

@@ -8,7 +8,7 @@ import math
 from techpm import calc
 from techpm.generator.facets._calc import GPU, LARGE_MODEL
 from techpm.generator.facets.base import Ctx, Facet, Persona
-from techpm.generator.figures import duration, num, size, usd
+from techpm.generator.figures import duration, num, sci, size, usd
 
 DEFAULT_PAIRS = 10_000
 DEFAULT_PARAMS = 8e9
@@ -33,7 +33,7 @@ def _figures(ctx: Ctx) -> None:
     hours = calc.training_time_s(flops, gpu.bf16_flops_per_s, 8) / 3600
     price = calc.get_gpu_prices(GPU)[0].usd_per_gpu_hour
     ctx.add("sft", "Supervised fine-tuning run", flops,
-            f"{flops:.2e} FLOPs: {duration(hours * 3600)} on 8 x {gpu.name}, about {usd(hours * 8 * price)}",
+            f"{sci(flops)} FLOPs: {duration(hours * 3600)} on 8 x {gpu.name}, about {usd(hours * 8 * price)}",
             f"6 x {num(params / 1e9)}B params x {num(examples)} examples x {num(SFT_TOKENS)} tokens x {EPOCHS} epochs",
             "calc.training_flops, calc.training_time_s", "40% MFU; on-demand price", uses=(params_q, examples_q))
     n_pairs = int(max(1, min(pairs, 1e9)))
@@ -95,7 +95,7 @@ FACET = Facet(
         ("lora", "adapter"),
         ("preference", "comparison"),
     ),
-    domain_terms=("reward model", "dpo", "lora", "preference pairs", "kl penalty"),
+    domain_terms=("reward model", "dpo", "preference pairs", "kl penalty"),
     scoping=(
         "What behaviour must change in <<product>> that prompting and retrieval cannot reach, and how will we "
         "know it changed?",

@@ -61,8 +61,8 @@ FACET = Facet(
     ),
     domain_terms=("keyframe", "frames", "on-screen text", "scene change"),
     scoping=(
-        "What will people look for in <<video_hours>>: spoken words, faces, objects, on-screen text, or whole "
-        "scenes? Each needs a different index.",
+        "What will people look for in <<video_hours>> (spoken words, faces, objects, on-screen text, or "
+        "whole scenes), each of which needs its own index?",
         "How fresh must <<product>> be: searchable minutes after upload, or overnight?",
         "What rights and privacy rules cover the footage (faces, minors, licensed content)?",
     ),

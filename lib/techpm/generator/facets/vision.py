@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from techpm import calc
 from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL, workload_cost
 from techpm.generator.facets._media import calculator_name, image_tokens
@@ -55,7 +57,9 @@ FACET = Facet(
           (r"\breceipts?|\binvoices?|\bforms?\b|\bid cards?|passports?|x-?rays?|radiolog|\bmri\b|satellite", 3),
           (r"vision|visual|camera", 2), (r"diagrams?|charts?|floor ?plans?|blueprints?|whiteboard", 2),
           (r"pdfs?\b|layout", 1)),
-    boost=lambda b: 2.0 if "image" in b.modalities else 0.0,
+    boost=lambda b: (2.0 if "image" in b.modalities else 0.0)
+    - (6.0 if re.search(r"text[- ]to[- ]image|image generation|generat(?:e|es|ing) (?:images|pictures|art)|diffusion",
+                        b.question.lower()) else 0.0),
     concept_groups=(
         ("ocr", "text in the image", "read the text"),
         ("image", "scan", "photo"),
