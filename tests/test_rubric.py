@@ -222,6 +222,7 @@ def test_an_answer_to_another_question_scores_low_with_the_question():
     assert other.point("design").score == other.point("product").score == 0.0
     assert "Fit to the question" in other.point("design").evidence and "5,000" in other.point("design").suggestion
     assert "Question: " + VOICE in other.markdown() and "rag" in (other.fit_note or "")
+    assert "written mostly about rag" in (other.fit_note or "")
 
 
 def test_stated_numbers_must_be_used():
@@ -231,6 +232,8 @@ def test_stated_numbers_must_be_used():
     assert fit.numbers_share == 1.0
     fit = read_fit(VOICE, "We handle many calls quickly.", "")
     assert fit.numbers_share == 0.0 and len(fit.missing_numbers) == 2
+    fit = read_fit(VOICE, "We index 5,000 documents. Many calls arrive.", "")   # 5,000 of something else
+    assert "5,000 concurrent calls" in fit.missing_numbers
 
 
 def test_offline_answers_fit_their_own_question_not_another():

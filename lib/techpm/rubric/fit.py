@@ -14,7 +14,8 @@ stated quantities, and the facets it activates, ``techpm.generator.facets``). Fo
 ``Fit.score`` is the weighted mean of the available shares (words 0.5, numbers 0.3, concepts 0.2: the
 question's own words and numbers tell one question from another in the same domain, the facets' concepts
 are shared across it), less 0.25 for each other domain with two or more
-leftover terms; ``Fit.verdict`` is ``"on"`` (0.45 and above), ``"off"`` (below 0.35 with another domain's
+leftover terms and 0.3 more when one other domain's terms outnumber the question's own domains' (the answer
+is about something else); ``Fit.verdict`` is ``"on"`` (0.45 and above), ``"off"`` (below 0.35 with another domain's
 terms or under a quarter of the question's words) or ``"partial"``.
 """
 
@@ -50,6 +51,7 @@ class Fit:
     users_named: bool = True
     facets: tuple[str, ...] = ()
     facet_groups: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    dominated_by: str | None = None    # another domain whose terms outnumber the question's own domains'
 
     @property
     def score(self) -> float:
@@ -57,7 +59,7 @@ class Fit:
                     if s is not None]
         base = sum(s * w for s, w in weighted) / sum(w for _, w in weighted) if weighted else 1.0
         other_domains = sum(1 for terms in self.leftovers.values() if len(terms) >= 2)
-        return max(0.0, base - 0.25 * other_domains)
+        return max(0.0, base - 0.25 * other_domains - (0.3 if self.dominated_by else 0.0))
 
     @property
     def verdict(self) -> str:
@@ -66,7 +68,8 @@ class Fit:
         s = self.score
         if s >= 0.45:
             return "on"
-        elsewhere = any(len(t) >= 2 for t in self.leftovers.values()) or (self.terms_share or 0) < 0.25
+        elsewhere = bool(self.dominated_by) or any(len(t) >= 2 for t in self.leftovers.values()) \
+            or (self.terms_share or 0) < 0.25
         return "off" if s < 0.35 and elsewhere else "partial"
 
     def summary(self) -> str:
@@ -78,6 +81,8 @@ class Fit:
         if self.concepts_share is not None:
             parts.append(f"{self.concepts_share:.0%} of the concepts its facets need")
         text = "uses " + ", ".join(parts) if parts else "nothing to compare"
+        if self.dominated_by:
+            text += f"; written mostly about {self.dominated_by}, which this question does not ask for"
         if self.leftovers:
             text += "; carries other domains' terms (" + "; ".join(
                 f"{name}: {', '.join(terms[:3])}" for name, terms in self.leftovers.items()) + ")"
@@ -131,9 +136,9 @@ def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
     terms_share = len(used) / len(qwords) if qwords else None
 
     brief, active, inactive = _read_question(question)
-    stated = [(q.text, set(number_forms(q))) for q in brief.quantities]
+    stated = [(q, set(number_forms(q))) for q in brief.quantities]
     users = tuple(brief.users)
-    missing_numbers = [text for text, forms in stated if not any(_has_number(lower, f) for f in forms)]
+    missing_numbers = [q.text for q, forms in stated if not any(_has_quantity(lower, f, q.unit) for f in forms)]
     numbers_share = 1 - len(missing_numbers) / len(stated) if stated else None
 
     groups = [g for f in active for g in f.concept_groups]
@@ -145,10 +150,13 @@ def read_fit(question: str, answer_text: str, substantive_text: str) -> Fit:
         found = [t for t in f.domain_terms if t.lower() not in own and _has_phrase(lower, t.lower())]
         if found:
             leftovers[f.name] = found
+    own_terms = max((sum(_has_phrase(lower, t.lower()) for t in f.domain_terms) for f in active), default=0)
+    dominant = max(leftovers, key=lambda n: len(leftovers[n]), default=None)
+    elsewhere = dominant if dominant and len(leftovers[dominant]) >= max(3, own_terms + 2) else None
     users_named = not users or any(_has_phrase(lower, u.lower()[:6]) for u in users)
     return Fit(question, terms_share, numbers_share, concepts_share, leftovers,
                [w for w in qwords if w not in used], missing_numbers, missing_concepts, users, users_named,
-               tuple(f.name for f in active), {f.name: tuple(f.concept_groups) for f in active})
+               tuple(f.name for f in active), {f.name: tuple(f.concept_groups) for f in active}, elsewhere)
 
 
 def _stem(word: str) -> str:
@@ -163,6 +171,19 @@ def _stem(word: str) -> str:
 
 def _has_phrase(text: str, phrase: str) -> bool:
     return bool(phrase) and phrase in text and re.search(r"(?<![a-z])" + re.escape(phrase), text) is not None
+
+
+def _has_quantity(text: str, form: str, unit: str) -> bool:
+    """``form`` written in ``text``: with its unit noun within a few words after it when the form is a bare
+    number ("50,000 developers", not an incidental "50,000"), as written when it carries its unit ("700 ms")."""
+    if not _has_number(text, form):
+        return False
+    noun = re.split(r"[/ ]", unit.lower())[0]
+    if re.search(r"[a-z$%]", form.lower()) or not re.fullmatch(r"[a-z]{3,}", noun or "-"):
+        return True
+    stem = _stem(noun)[:6]
+    pattern = r"(?<![\d.,])" + re.escape(form.lower()) + r"(?![\d])[^.\n]{0,40}?" + re.escape(stem)
+    return re.search(pattern, text) is not None
 
 
 def _has_number(text: str, form: str) -> bool:
