@@ -1,7 +1,7 @@
 """``techpm answer`` and ``techpm grade`` (registered by ``techpm.cli``).
 
     techpm answer "Design a RAG system for a law firm's contracts" --out answer.md
-    techpm grade answer.md
+    techpm grade answer.md --question "Design a RAG system for a law firm's contracts"
 
 Exit status of ``techpm answer``: 0 when the answer came from the backend asked for (or ``auto`` fell
 back to the offline generator, which it is allowed to do); ``3`` when ``--backend claude`` was asked for
@@ -105,6 +105,9 @@ def _answer(args: argparse.Namespace) -> int:
 def _add_grade(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="a Markdown file with the answer ('-' reads standard input)")
     p.add_argument("--judge", action="store_true", help="also ask Claude to grade it (needs a key; costs a little)")
+    p.add_argument("--question", help="the question the answer addresses (default: its 'Question:' line or title)")
+    p.add_argument("--target-words", type=int, default=None,
+                   help="grade a timed, spoken-style answer of about this many words (for example 450)")
 
 
 def read_answer_text(name: str) -> str:
@@ -136,9 +139,11 @@ def read_answer_text(name: str) -> str:
 
 def _grade(args: argparse.Namespace) -> int:
     from techpm.rubric import grade
+    from techpm.rubric.fit import question_from_text
 
     text = read_answer_text(args.file)
-    report = grade(text, judge=args.judge)
+    question = args.question or question_from_text(text)
+    report = grade(text, question=question, judge=args.judge, target_words=args.target_words)
     markdown = getattr(report, "markdown", None)
     print(markdown() if callable(markdown) else markdown or str(report))
     return 0
