@@ -157,8 +157,8 @@ def self_hosted_replicas(ctx: Ctx, key: str, model: str, prompt_tokens: int, out
     except (ValueError, ArithmeticError):
         return None
     sustained = est.requests_per_s
-    replicas = max(1, math.ceil(peak_per_s / (sustained * TARGET_UTILIZATION)))
-    gpus = replicas * n_gpus
+    plan = calc.capacity_plan_for(peak_per_s, est, TARGET_UTILIZATION)  # loaded latency, sustained throughput
+    replicas, gpus = plan.replicas, plan.gpus
     prices = calc.get_gpu_prices(gpu)
     monthly = calc.gpu_monthly_usd(prices[0].usd_per_gpu_hour, gpus) if prices else 0.0
     ctx.add(key, f"Self-hosted replicas for the peak ({model})", gpus,
@@ -166,7 +166,7 @@ def self_hosted_replicas(ctx: Ctx, key: str, model: str, prompt_tokens: int, out
             f"each sustaining {sustained:,.1f} {noun}s a second at batch {batch}; {usd(monthly)} a month on demand",
             f"replicas = ceil({num(peak_per_s)} {noun}s/s / ({sustained:,.2f}/s sustained x {TARGET_UTILIZATION:g})); "
             f"replicas x sustained throughput >= peak",
-            "calc.serving_estimate, calc.min_gpus, calc.gpu_monthly_usd",
+            "calc.serving_estimate, calc.capacity_plan_for, calc.min_gpus, calc.gpu_monthly_usd",
             f"{num(prompt_tokens)} tokens in, {num(output_tokens)} out; a loaded replica, not an idle one; "
             f"first token after {duration(est.ttft_s)} idle", uses=uses)
     ctx.notes.setdefault("replica_checks", []).append((replicas, sustained, peak_per_s))
