@@ -7,7 +7,6 @@ the number it drives, and section 1 lists every assumption that replaced a numbe
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from techpm import calc
