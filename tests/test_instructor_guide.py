@@ -114,7 +114,7 @@ def test_each_agenda_row_is_a_real_section_within_its_notebooks_time(index):
     for _start, mins, notebook, what in rows[:-1]:
         match = re.fullmatch(r"`(notebooks|exercises)/(\w+)\.ipynb`", notebook)
         if not match:
-            assert notebook in {"discussion", "break", "lunch", "wrap-up"}, (title, notebook)
+            assert notebook in {"setup", "discussion", "break", "lunch", "wrap-up"}, (title, notebook)
             continue
         folder, stem = match.groups()
         path = ROOT / folder / f"{stem}.ipynb"
@@ -260,3 +260,10 @@ def test_the_capstones_writing_time_is_the_default_questions_clock():
             if row[2] == "`notebooks/10_capstone.ipynb`" and row[3] == "Write your answer"]
     assert rows
     assert {int(row[1]) for row in rows} == {clock}
+
+
+def test_each_day_starts_with_a_setup_slot():
+    days = [(title, rows) for title, rows, _ in agendas() if title.startswith(("Half-day", "Full-day agenda"))]
+    assert len(days) == 2
+    for title, rows in days:
+        assert rows[0][2] == "setup" and int(rows[0][1]) == 10, title

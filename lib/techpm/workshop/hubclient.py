@@ -98,6 +98,16 @@ def _message(code: str, session: str) -> dict:
                         "allow_stdin": False, "stop_on_error": True}}
 
 
+def _decode(raw: str | bytes) -> dict:
+    """A kernel-websocket message: JSON text, or (a message with binary buffers, e.g. an image widget's
+    value) the binary framing: uint32 count, uint32 offsets, the JSON part, then the buffers."""
+    if isinstance(raw, bytes):
+        count = int.from_bytes(raw[:4], "big")
+        offsets = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(count)]
+        raw = raw[offsets[0]:offsets[1] if count > 1 else None].decode("utf-8")
+    return json.loads(raw)
+
+
 def run_notebook(hub: Hub, learner: str, notebook_path: str, timeout_s: float = 600.0) -> Run:
     """Read ``notebook_path`` (relative to the learner's folder) from their server through the proxy, start
     a kernel there, run every code cell in order, collect the text outputs and errors, shut the kernel down."""
@@ -120,7 +130,7 @@ def run_notebook(hub: Hub, learner: str, notebook_path: str, timeout_s: float = 
             ws.send(json.dumps(message))
             replied = idle = False
             while not (replied and idle):  # outputs can trail the reply: wait for the kernel's idle too
-                reply = json.loads(ws.recv())
+                reply = _decode(ws.recv())
                 if reply.get("parent_header", {}).get("msg_id") != message["header"]["msg_id"]:
                     continue
                 kind, content = reply["msg_type"], reply.get("content", {})
