@@ -35,6 +35,9 @@ def roles(question: str) -> list[tuple[float, str]]:
     ("GPT-4 and Llama 3.1 answer in grades 9-12, replies in 3-5 seconds", [(5000, "latency_ms")]),
     ("An archive going back to 1851", [(1851, "year")]),
     ("A team of eight ships in two weeks", [(8, "team_size"), (2, "weeks")]),
+    # a team that will use the system is its users; a team that builds it is the team
+    ("Draft replies for a 40-person claims team", [(40, "users")]),
+    ("Our 12-person ML platform team has 6 weeks", [(12, "team_size"), (6, "weeks")]),
 ])
 def test_quantities_and_roles(question, expected):
     assert roles(question) == expected

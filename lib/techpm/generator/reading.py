@@ -369,9 +369,14 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
                         r"members?|pms?|designers?|annotators?)\b", after, re.I)
     if re.search(r"(?:team|squad|crew|headcount) of\s*$", ctx_before):
         return Quantity(n, "people", "team_size", span(builders.end() if builders else 0))
-    team = re.match(r"[\s-]*(?:person|people|engineer|member)s?[\s-]+(?:team|squad)\b", after, re.I)
+    team = re.match(r"[\s-]*(?:person|people|engineer|member)s?[\s-]+((?:[a-z]+[\s-]+){0,3}?)"
+                    r"(?:team|squad|department|desk|unit)\b", after, re.I)
     if team:
-        return Quantity(n, "people", "team_size", span(team.end()))
+        what = team.group(1).strip(" -").lower()
+        if not what or re.search(r"engineer|\bml\b|\bai\b|data|platform|product|dev|research|infra", what):
+            return Quantity(n, "people", "team_size", span(team.end()))
+        # "a 40-person claims team": the people who will use the system, not the builders
+        return Quantity(n, f"{what} team members", "users", span(team.end()))
     if builders and n <= 200 and re.search(r"(?:with|have|has|only|just|of|hire|add)\s*$", ctx_before) and \
             re.search(r"\b(?:we|our|team|with|only|just|hire)\b", ctx_before):
         return Quantity(n, "people", "team_size", span(builders.end()))
