@@ -38,12 +38,15 @@ def _figures(ctx: Ctx) -> None:
             "margin = 1.96 sqrt(p (1 - p) / n), p = 0.5", "calc.sample_size_for_margin, calc.margin_of_error",
             "worst case p = 0.5; several items per source need more", uses=(items_q,))
     s = ctx.scale
-    per_arm = calc.ab_test_sample_size(BASE_RATE, MDE)
-    days = 2 * per_arm / max(1.0, s.per_day)
-    ctx.add("ab_test", f"Online A/B test of {ctx.values['product']}", per_arm,
-            f"{num(per_arm)} {ctx.values['items']} per arm to see {BASE_RATE:.0%} -> {BASE_RATE + MDE:.0%}: "
-            f"{duration(days * 86_400)} of traffic at {num(s.per_day)} a day", "two-proportion z-test, alpha 0.05, power 0.8",
-            "calc.ab_test_sample_size", "a 50/50 split", uses=(s.per_day_from, s.users_from))
+    ab = calc.plan_ab_test(BASE_RATE, MDE, max(1.0, s.per_day))
+    weeks = ab.days // 7
+    ctx.add("ab_test", f"Online A/B test of {ctx.values['product']}", ab.n_per_arm,
+            f"{num(ab.n_per_arm)} {ctx.values['items']} per arm to see {BASE_RATE:.0%} -> {BASE_RATE + MDE:.0%}: "
+            f"{duration(ab.traffic_days * 86_400)} of traffic at {num(s.per_day)} a day, so run "
+            f"{weeks} whole week{'s' if weeks != 1 else ''} (weekly cycles), randomised by user",
+            "two-proportion z-test, alpha 0.05, power 0.8; length rounded up to whole weeks",
+            "calc.plan_ab_test", "a 50/50 split; guardrail metrics (latency, complaints) watched alongside",
+            uses=(s.per_day_from, s.users_from))
     judge = calc.api_cost_usd(LARGE_MODEL, JUDGE_IN * n, JUDGE_OUT * n, batch=True)
     human = calc.preference_labeling_cost_usd(min(n, 2_000), labels_per_comparison=3)
     ctx.add("judge", f"An LLM judge for {ctx.values['product']}, and the people who calibrate it", judge,
