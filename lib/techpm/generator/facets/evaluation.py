@@ -6,7 +6,7 @@ from __future__ import annotations
 from techpm import calc
 from techpm.generator.facets._calc import LARGE_MODEL
 from techpm.generator.facets.base import Ctx, Facet, Persona
-from techpm.generator.figures import duration, num, usd
+from techpm.generator.figures import count, num, usd
 
 MARGIN = 0.03
 BASE_RATE = 0.30
@@ -42,7 +42,7 @@ def _figures(ctx: Ctx) -> None:
     weeks = ab.days // 7
     ctx.add("ab_test", f"Online A/B test of {ctx.values['product']}", ab.n_per_arm,
             f"{num(ab.n_per_arm)} {ctx.values['items']} per arm to see {BASE_RATE:.0%} -> {BASE_RATE + MDE:.0%}: "
-            f"{duration(ab.traffic_days * 86_400)} of traffic at {num(s.per_day)} a day, so run "
+            f"{count(ab.traffic_days, 'day')} of traffic at {num(s.per_day)} a day, so run "
             f"{weeks} whole week{'s' if weeks != 1 else ''} (weekly cycles), randomised by user",
             "two-proportion z-test, alpha 0.05, power 0.8; length rounded up to whole weeks",
             "calc.plan_ab_test", "a 50/50 split; guardrail metrics (latency, complaints) watched alongside",
