@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+import techpm
 from techpm import calc, capstone, checks
+from tests.conftest import ROOT
 from techpm.checks import capstone as check10
 from techpm.checks import start_here as check00
 from techpm.errors import TechpmError
@@ -107,7 +109,8 @@ def test_compare_grades_both_side_by_side():
     text = capstone.compare(weak, capstone.sample_answer("strong"), label="Strong sample")
     assert "Strong sample" in str(text)
     with pytest.raises(TechpmError, match="mine must be"):
-        capstone.compare("  ", weak)
+        capstone.compare(42, weak)
+    assert isinstance(capstone.compare("  ", weak), capstone.NotWritten)  # nothing written yet: say so
     with pytest.raises(TechpmError, match="reference must be"):
         capstone.compare(weak, 42)
     with pytest.raises(TechpmError, match="Unknown sample answer"):
@@ -167,3 +170,19 @@ def test_00_new_checks():
     assert check00.scoping_fixed(QUESTIONS + "\n\n" + capstone.sample_answer("weak")).passed
     assert not check00.scoping_fixed(capstone.sample_answer("weak")).passed
     assert not check00.scoping_fixed(3).passed
+
+
+def test_a_cohorts_own_question_starts_with_an_empty_answer_that_runs():
+    from techpm.workshop.cohort import declared_parameters
+
+    params = declared_parameters(ROOT / "notebooks" / "10_capstone.ipynb")
+    default = capstone.pick(params["TOPIC"], params["DIFFICULTY"], seed=params["SEED"])
+    assert capstone.starter_answer(default).strip(), "the default question keeps its first draft"
+    other = next(q for q in capstone.question_bank() if q.id != default.id)
+    assert capstone.starter_answer(other) == ""
+    blank = capstone.grade_mine("", other)
+    assert blank.total == 0 and "write your answer" in repr(blank)
+    assert isinstance(capstone.compare("   ", "some reference text", question=other), capstone.NotWritten)
+    graded = capstone.grade_mine(capstone.starter_answer(default), default)
+    assert graded.total > 0 and graded.total == techpm.grade(capstone.starter_answer(default),
+                                                             question=default.question).total

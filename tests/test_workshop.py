@@ -85,3 +85,21 @@ def test_cohort_rejects_an_unknown_parameter(tmp_path):
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_parameters_cells_are_plain_literals(path):
     assert declared_parameters(path)
+
+
+def test_a_bad_cohort_id_is_refused_before_anything_runs(tmp_path):
+    from techpm.errors import TechpmError
+    from techpm.workshop.cohort import make_cohort
+
+    with pytest.raises(TechpmError, match="Did you mean 'a100-40gb', 'a100-80gb'"):
+        make_cohort(ROOT, {"GPU": "a100"}, tmp_path / "out")
+    assert not list((tmp_path / "out").rglob("*.ipynb")) if (tmp_path / "out").exists() else True
+
+
+def test_a_cohort_run_that_fails_leaves_no_half_built_copy(tmp_path):
+    from techpm.errors import TechpmError
+    from techpm.workshop.cohort import make_cohort
+
+    with pytest.raises(TechpmError, match="stopped with the cohort's parameters"):
+        make_cohort(ROOT, {"PEAK_REQUESTS_PER_S": -5}, tmp_path / "out", only=["03_"])
+    assert not list((tmp_path / "out").rglob("*")), "a failed run must leave nothing behind"

@@ -278,6 +278,40 @@ class Comparison:
     __repr__ = __str__
 
 
+def starter_answer(question: Question) -> str:
+    """What the capstone's answer cell starts with: for the default question, a deliberately thin first
+    draft (so the grade and the comparison have something to show); for any other question (a cohort's
+    own, or a learner's pick) an empty answer to write from scratch."""
+    path = resources.files("techpm").joinpath("data", "sample_answers", f"draft_{question.id}.md")
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+@dataclass(frozen=True)
+class NotWritten:
+    """Stands in for a grade while the answer cell is still empty: it says so instead of failing."""
+
+    total: int = 0
+
+    def __repr__(self) -> str:
+        return "Nothing to grade yet: write your answer in MY_ANSWER above, then run this cell again."
+
+    def _repr_markdown_(self) -> str:
+        return f"*{self!r}*"
+
+    def point(self, point_id: str) -> NotWritten:
+        return self
+
+
+def grade_mine(text: str, question: Question, *, target_words: int | None = None) -> Any:
+    """``techpm.grade`` of the learner's answer against the bank ``question``; ``NotWritten`` while it is
+    empty (a cohort's copy starts that way), so the notebook runs top to bottom before anything is written."""
+    from techpm.rubric import grade
+
+    if isinstance(text, str) and not text.strip():
+        return NotWritten()
+    return grade(text, question=question.question, target_words=target_words)
+
+
 def compare(mine: str, reference: Any, *, label: str | None = None, question: Any = None,
             target_words: int | None = None) -> Comparison:
     """Grade ``mine`` and ``reference`` (an ``Answer`` from ``techpm.generate`` or any text) against the same
@@ -286,8 +320,10 @@ def compare(mine: str, reference: Any, *, label: str | None = None, question: An
     answers (``techpm.grade``). ``label`` names the reference (default: its backend, e.g. "Offline generator")."""
     from techpm.rubric import grade
 
-    if not isinstance(mine, str) or not mine.strip():
-        raise TechpmError("mine must be your answer as a non-empty string: write it in the cell above first.")
+    if isinstance(mine, str) and not mine.strip():
+        return NotWritten()  # type: ignore[return-value]  - nothing to compare yet
+    if not isinstance(mine, str):
+        raise TechpmError("mine must be your answer as a string: write it in the cell above first.")
     reference_text = getattr(reference, "markdown", reference)
     if not isinstance(reference_text, str) or not reference_text.strip():
         raise TechpmError("reference must be an Answer (techpm.generate(...)) or a non-empty string.")

@@ -80,8 +80,48 @@ def make_cohort(root: Path, params: dict[str, Any], out: Path, *, folders=("note
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise TechpmError(f"no notebook has a parameter called {', '.join(unknown)}.{hint} Known: "
                           f"{', '.join(sorted(known))}.")
-    check_types(params, {name: value for folder in folders for p in sorted((root / folder).glob("*.ipynb"))
-                         for name, value in declared_parameters(p).items()})
+    defaults = {name: value for folder in folders for p in sorted((root / folder).glob("*.ipynb"))
+                for name, value in declared_parameters(p).items()}
+    check_types(params, defaults)
+    check_ids(params, defaults)
+    # Build in a scratch folder beside ``out`` and move the copies in only when every notebook ran: a failed
+    # run leaves no half-built handout behind.
+    import shutil
+    import tempfile
+
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".cohort-", dir=out))
+    try:
+        built = _execute_all(root, params, scratch, folders, only, papermill)
+        written = []
+        for path in built:
+            target = out / path.relative_to(scratch)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(path), target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check_ids(params: dict[str, Any], defaults: dict[str, Any]) -> None:
+    """A parameter whose default is an id in one of the course's tables (a GPU, a model, a price row) must
+    name a row of that table: one sentence with "Did you mean", before any notebook runs."""
+    from techpm import tables
+    from techpm.errors import did_you_mean
+
+    for name, value in params.items():
+        default = defaults.get(name)
+        if not isinstance(default, str) or not isinstance(value, str):
+            continue
+        for kind in tables.SCHEMAS:
+            ids = [str(row.get("id")) for row in tables.load_table(kind)]
+            if default in ids and value not in ids:
+                raise TechpmError(f"cohort parameter {name}={value!r} is not in the course's {kind} table."
+                                  f"{did_you_mean(value, ids)}")
+
+
+def _execute_all(root: Path, params: dict[str, Any], out: Path, folders, only, papermill) -> list[Path]:
     written = []
     for folder in folders:
         for path in sorted((root / folder).glob("*.ipynb")):
