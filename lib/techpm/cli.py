@@ -65,12 +65,20 @@ def _dev(args: argparse.Namespace) -> int:
     root = nbtools.repo_root()
     paths = [Path(p).resolve() for p in args.paths] or nbtools.all_notebooks(root)
     if args.action == "sync":
+        from techpm.devtools import exports
+
+        if exports.sync(root):
+            print("synced: lib/techpm/calc/__init__.py (the calculators' export block)")
         for path in paths:
             if nbtools.sync(root, path):
                 print(f"synced: {path.relative_to(root)}")
         return 0
     if args.action == "check":
-        bad = 0
+        from techpm.devtools import exports
+
+        bad = 0 if exports.is_current(root) else 1
+        if bad:
+            print("lib/techpm/calc/__init__.py: the export block is out of date (run `techpm dev sync`)")
         for path in paths:
             for problem in nbtools.problems(root, path):
                 bad += 1
@@ -98,7 +106,7 @@ COMMANDS: dict[str, Command] = {
         _exercises,
     ),
     "dev": (
-        "authors' tools: sync badges and setup cells, check conventions, execute notebooks in place, "
+        "authors' tools: sync badges, setup cells and calc's export block, check conventions, execute notebooks in place, "
         "list data rows due for re-checking (freshness)",
         lambda p: (p.add_argument("action", choices=["sync", "check", "execute", "freshness"]),
                    p.add_argument("paths", nargs="*", help="notebooks (default: all)"),
