@@ -1,4 +1,10 @@
-"""The ``techpm`` command: ``techpm doctor``, ``techpm exercises build``, and the authors' ``techpm dev``."""
+"""The ``techpm`` command: ``techpm doctor``, ``techpm exercises build``, ``techpm grade``, and the authors'
+``techpm dev``. ``techpm answer`` and ``techpm workshop`` are registered by their own packages.
+
+    techpm grade answer.md
+
+``grade`` lives here, at the top of the layers, so that the generator never imports the rubric.
+"""
 
 from __future__ import annotations
 
@@ -56,6 +62,48 @@ def _days(text: str) -> int:
     return value
 
 
+def _add_grade(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="a Markdown file with the answer ('-' reads standard input)")
+    p.add_argument("--judge", action="store_true", help="also ask Claude to grade it (needs a key; costs a little)")
+
+
+def read_answer_text(name: str) -> str:
+    """The answer to grade from a file name or '-' (standard input); ``TechpmError`` in one sentence."""
+    from techpm.errors import TechpmError
+
+    if name == "-":
+        stdin = sys.stdin
+        if stdin is None or stdin.closed:
+            raise TechpmError("no answer on standard input: it is closed (pipe the answer in, or give a file).")
+        try:
+            return stdin.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TechpmError(f"cannot read the answer from standard input ({exc}).") from None
+    path = Path(name)
+    if path.is_dir():
+        raise TechpmError(f"{path} is a folder, not a Markdown file with an answer.")
+    if not path.exists():
+        raise TechpmError(f"no such file: {path}")
+    if not path.is_file():
+        raise TechpmError(f"{path} is not a regular file (a device or a pipe?): give a Markdown file.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TechpmError(f"{path} is not UTF-8 text: save the answer as UTF-8 Markdown.") from None
+    except OSError as exc:
+        raise TechpmError(f"cannot read {path} ({exc.strerror or type(exc).__name__}).") from None
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from techpm.rubric import grade
+
+    text = read_answer_text(args.file)
+    report = grade(text, judge=args.judge)
+    markdown = getattr(report, "markdown", None)
+    print(markdown() if callable(markdown) else markdown or str(report))
+    return 0
+
+
 def _dev(args: argparse.Namespace) -> int:
     from techpm.devtools import notebooks as nbtools
 
@@ -105,6 +153,7 @@ COMMANDS: dict[str, Command] = {
                    p.add_argument("--check", action="store_true", help="only report what is out of date")),
         _exercises,
     ),
+    "grade": ("grade an answer in a Markdown file against the method's nine rubric points", _add_grade, _grade),
     "dev": (
         "authors' tools: sync badges, setup cells and calc's export block, check conventions, execute notebooks in place, "
         "list data rows due for re-checking (freshness)",
