@@ -113,20 +113,26 @@ def _dev(args: argparse.Namespace) -> int:
     root = nbtools.repo_root()
     paths = [Path(p).resolve() for p in args.paths] or nbtools.all_notebooks(root)
     if args.action == "sync":
-        from techpm.devtools import exports
+        from techpm.devtools import architecture, exports
 
         if exports.sync(root):
             print("synced: lib/techpm/calc/__init__.py (the calculators' export block)")
+        if architecture.sync_lesson_map(root):
+            print("synced: CONTRIBUTING.md (the lesson map)")
         for path in paths:
             if nbtools.sync(root, path):
                 print(f"synced: {path.relative_to(root)}")
         return 0
     if args.action == "check":
-        from techpm.devtools import exports
+        from techpm.devtools import architecture, exports
 
-        bad = 0 if exports.is_current(root) else 1
-        if bad:
+        bad = 0
+        if not exports.is_current(root):
+            bad += 1
             print("lib/techpm/calc/__init__.py: the export block is out of date (run `techpm dev sync`)")
+        if not architecture.lesson_map_is_current(root):
+            bad += 1
+            print("CONTRIBUTING.md: the lesson map is out of date (run `techpm dev sync`)")
         for path in paths:
             for problem in nbtools.problems(root, path):
                 bad += 1
