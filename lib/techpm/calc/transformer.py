@@ -114,7 +114,7 @@ def param_breakdown(cfg: ModelConfig | str) -> ParamBreakdown:
 def param_count(cfg: ModelConfig | str) -> int:
     """Total parameters, embeddings included (the formula in this module's docstring).
 
-    >>> param_count(get_model("llama-2-7b"))   # HF safetensors total: 6,738,415,616
+    >>> param_count("llama-2-7b")   # HF safetensors total: 6,738,415,616
     6738415616
     """
     return param_breakdown(cfg).total

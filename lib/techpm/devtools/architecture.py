@@ -51,11 +51,24 @@ def module_files(root: Path) -> dict[str, Path]:
     return found
 
 
+def _walk_runtime(tree: ast.AST):
+    """Every node of ``tree`` except those under ``if TYPE_CHECKING:`` (imports for type hints only)."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo.extend(node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+
+
 def _imported(tree: ast.AST, module: str, is_package: bool, known: dict[str, Path]) -> set[str]:
-    """The techpm modules a module's code imports, at any depth (function-level imports too)."""
+    """The techpm modules a module's code imports at run time, at any depth (function-level imports too;
+    not those under ``if TYPE_CHECKING:``, which never run)."""
     package = module if is_package else module.rpartition(".")[0]
     out: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _walk_runtime(tree):
         if isinstance(node, ast.Import):
             out.update(alias.name for alias in node.names if alias.name.split(".")[0] == "techpm")
         elif isinstance(node, ast.ImportFrom):
