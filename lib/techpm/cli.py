@@ -113,18 +113,20 @@ def _dev(args: argparse.Namespace) -> int:
     root = nbtools.repo_root()
     paths = [Path(p).resolve() for p in args.paths] or nbtools.all_notebooks(root)
     if args.action == "sync":
-        from techpm.devtools import architecture, exports
+        from techpm.devtools import architecture, calcdocs, exports
 
         if exports.sync(root):
             print("synced: lib/techpm/calc/__init__.py (the calculators' export block)")
         if architecture.sync_lesson_map(root):
             print("synced: CONTRIBUTING.md (the lesson map)")
+        for changed in calcdocs.sync(root):
+            print(f"synced: {changed.relative_to(root)} (the calculators' 'Used in:' lines)")
         for path in paths:
             if nbtools.sync(root, path):
                 print(f"synced: {path.relative_to(root)}")
         return 0
     if args.action == "check":
-        from techpm.devtools import architecture, exports
+        from techpm.devtools import architecture, calcdocs, exports
 
         bad = 0
         if not exports.is_current(root):
@@ -133,6 +135,9 @@ def _dev(args: argparse.Namespace) -> int:
         if not architecture.lesson_map_is_current(root):
             bad += 1
             print("CONTRIBUTING.md: the lesson map is out of date (run `techpm dev sync`)")
+        for problem in calcdocs.problems(root):
+            bad += 1
+            print(problem)
         for path in paths:
             for problem in nbtools.problems(root, path):
                 bad += 1
