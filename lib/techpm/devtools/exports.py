@@ -79,12 +79,12 @@ def block(root: Path) -> str:
     lines.extend(f"    {name}," for name in sorted(TABLES_EXPORTS, key=_ruff_order))
     lines.append(")")
     lines.append("")
+    lines.append("_TABLES_EXPORTS = (")
+    lines.extend(f'    "{name}",' for name in TABLES_EXPORTS)
+    lines.append(")")
     lines.append("_MODULES = (")
     lines.extend(f'    "{module}",' for module in exports)
     lines.append(")")
-    lines.append("__all__ = [")
-    lines.extend(f'    "{name}",' for name in [*TABLES_EXPORTS, *(n for names in exports.values() for n in names)])
-    lines.append("]")
     lines.append(END)
     return "\n".join(lines) + "\n"
 
