@@ -9,6 +9,7 @@ Each is an ``Explorer``: controls -> ``compute`` (calculators only) -> one HTML 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from techpm import calc
@@ -23,11 +24,17 @@ _MARGINS = [10 ** (-2.5 + 0.05 * i) for i in range(37)]  # 0.3% .. 20%
 
 # ---- eval-set size ---------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=64)
+def _eval_curve(expected_accuracy: float, confidence: float) -> tuple[tuple[float, int], ...]:
+    """Items needed at each margin: the margin and cost sliders do not change it, so it is kept."""
+    return tuple((m, calc.sample_size_for_margin(m, expected_accuracy, confidence)) for m in _MARGINS)
+
+
 def _eval_size(margin: float, confidence: float, expected_accuracy: float, usd_per_label: float,
                labels_per_item: int, minutes_per_label: float) -> dict[str, Any]:
     plan = calc.plan_eval(margin, confidence, expected_accuracy, usd_per_label, int(labels_per_item),
                           minutes_per_label)
-    curve = [(m, calc.sample_size_for_margin(m, expected_accuracy, confidence)) for m in _MARGINS]
+    curve = _eval_curve(expected_accuracy, confidence)
     half = calc.sample_size_for_margin(margin / 2, expected_accuracy, confidence)
     return {"plan": plan, "curve": curve, "half_margin_items": half}
 
@@ -79,12 +86,18 @@ def eval_size_planner(margin: float = 0.03, confidence: float = 0.95, expected_a
 
 # ---- A/B test --------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=64)
+def _ab_curve(base_rate: float, users_per_day: float, alpha: float, power: float) -> tuple[tuple[float, int], ...]:
+    """Days needed for each detectable change: the effect slider does not change it, so it is kept."""
+    effects = [10 ** (-3 + 0.05 * i) for i in range(47)]  # 0.1 .. 22 points
+    return tuple((e, calc.plan_ab_test(base_rate, e, users_per_day, alpha, power).days)
+                 for e in effects if base_rate + e < 1)
+
+
 def _ab(base_rate: float, minimum_detectable_effect: float, users_per_day: float, alpha: float,
         power: float) -> dict[str, Any]:
     plan = calc.plan_ab_test(base_rate, minimum_detectable_effect, users_per_day, alpha, power)
-    effects = [10 ** (-3 + 0.05 * i) for i in range(47)]  # 0.1 .. 22 points
-    curve = [(e, calc.plan_ab_test(base_rate, e, users_per_day, alpha, power).days)
-             for e in effects if base_rate + e < 1]
+    curve = _ab_curve(base_rate, users_per_day, alpha, power)
     thumb = calc.rule_of_thumb_sample_size(base_rate * (1 - base_rate), minimum_detectable_effect)
     return {"plan": plan, "curve": curve, "rule_of_thumb": thumb}
 
