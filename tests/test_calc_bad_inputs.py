@@ -53,6 +53,9 @@ VALID: dict[str, Any] = {
     "batch_size": 4, "reserved_tokens": 2000, "retry": 2, "retries": 2, "revenue_usd": 100.0,
     "cost_usd": 40.0, "concurrency": 64.0, "arrival_rate_per_s": 16.0, "latency_s": 4.0,
     "slots_per_replica": 32, "n_per_arm": 4000, "rate_per_s": 1.0, "burst": 3.0,
+    # 09 safety
+    "max_rate": 0.01, "miss_rates": [0.1, 0.2], "counts": {"a": (1, 10)}, "fixed_h": [2.0, None],
+    "misses": {"a": [True, False]},
 }
 VALID_BY_TYPE = {"float": 1.0, "int": 2, "bool": False, "str": "bf16", "float | None": None, "int | None": None,
                  "Sequence[float]": [1.0, 2.0], "Sequence[int]": [3, 5]}

@@ -150,3 +150,13 @@ def test_negative_zero_and_non_finite_answers_get_the_unit_not_a_ratio():
     assert checks.check_number("e", math.nan, 0.004, unit="s").message == "must be a positive number of seconds, got nan."
     assert "GiB" in checks.check_number("e", 34.36, 36.9, unit="GB").message
     assert checks.check_number("e", 1, -2).message == "1 is not right yet; check the sign."
+
+
+def test_an_exercise_with_several_parts_shows_one_readable_block():
+    from techpm.checks import rag as rag_checks
+
+    results = rag_checks.recall_and_mrr(..., 0.5, ["a", "b"], {"b"}, 2)
+    text = repr(results)
+    assert text.splitlines() == [repr(results[0]), repr(results[1])]
+    assert "[" not in text and "CheckResult(" not in text
+    assert not results.passed and results[1].passed

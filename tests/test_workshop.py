@@ -42,15 +42,25 @@ def test_slides_build_one_deck_per_lesson(tmp_path):
         assert "Reveal.initialize" in deck
 
 
-def test_site_builds_with_navigation(tmp_path):
+def test_site_separates_lessons_exercises_and_answer_keys_and_works_offline(tmp_path):
     result = _cli("site", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "index.html").read_text()
-    links = re.findall(r'href="([^"]+\.html)"', index)
-    assert len(links) == len(LESSONS) + len(list((ROOT / "solutions").glob("*.ipynb")))
-    for link in links:
-        page = (tmp_path / link).read_text()
-        assert 'href="index.html"' in page and "jp-Notebook" in page
+    assert [h for h in re.findall(r"<h2>([^<]+)</h2>", index)] == ["Lessons", "Exercises", "Answer keys"]
+    for folder in ("notebooks", "exercises", "solutions"):
+        names = sorted(p.stem for p in (ROOT / folder).glob("*.ipynb"))
+        pages = [f"{folder}-{n}.html" for n in names]
+        assert all(f'href="{p}"' in index for p in pages)
+        first, last = (tmp_path / pages[0]).read_text(), (tmp_path / pages[-1]).read_text()
+        assert f'href="{pages[1]}"' in first and 'href="index.html"' in first
+        nav_last = re.search(r'<nav class="techpm">(.*?)</nav>', last).group(1)
+        assert all(other not in nav_last for other in ("notebooks-", "exercises-", "solutions-")
+                   if not other.startswith(folder)), "next/previous must stay within one section"
+    for page in tmp_path.glob("*.html"):
+        assert not re.search(r'src="https?://', page.read_text()), f"{page.name} loads from the web"
+    assert (tmp_path / "assets" / "mathjax" / "MathJax.js").exists()
+    explorer = (tmp_path / "notebooks-03_inference.html").read_text()
+    assert 'class="techpm-widget"' in explorer and "data:image/png;base64," in explorer
 
 
 def test_cohort_copy_executes_with_the_cohorts_parameters(tmp_path):

@@ -76,14 +76,24 @@ def test_each_resolved_question_is_what_the_executed_notebook_asked(path):
         assert json.dumps(f"# {example.question}\n", ensure_ascii=False)[1:-1] in shown, path.name
 
 
-def test_every_lesson_but_the_capstone_has_a_known_worked_example():
+def test_every_lesson_has_a_known_worked_example():
     examples = worked_examples(ROOT)
     for lesson in LESSONS:
         mine = [e for e in examples if e.notebook == lesson.name]
-        if lesson.name.startswith("10_"):
-            assert mine and all(e.question is None for e in mine)
-        else:
-            assert mine and all(e.question for e in mine), lesson.name
+        assert mine and all(e.question for e in mine), lesson.name
+
+
+def test_the_capstone_question_is_the_one_its_parameters_draw():
+    from techpm.capstone import pick
+    from techpm.workshop.cohort import declared_parameters
+
+    path = ROOT / "notebooks" / "10_capstone.ipynb"
+    params = declared_parameters(path)
+    (example,) = [e for e in worked_examples(ROOT) if e.notebook == path.name]
+    assert example.question == pick(params["TOPIC"], params["DIFFICULTY"], seed=params["SEED"]).question
+    other = {"TOPIC": "inference", "DIFFICULTY": None, "SEED": 3}
+    (cohort,) = [e for e in worked_examples(ROOT, other) if e.notebook == path.name]
+    assert cohort.question == pick("inference", None, seed=3).question != example.question
 
 
 def test_a_cohort_changes_the_questions_and_the_model():
@@ -140,7 +150,7 @@ def test_the_cost_ceiling_is_the_batch_price_of_a_full_answer_plus_every_search(
 
 def test_the_report_prices_each_model_group():
     lines = report(worked_examples(ROOT, {"CLAUDE_MODEL": "claude-sonnet-5-5"}))
-    assert any("10_capstone.ipynb" in line and "--bank" in line for line in lines)
+    assert any(line.startswith("10_capstone.ipynb · claude-sonnet-5-5 · ") for line in lines)
     assert "questions on claude-sonnet-5-5: at most $" in lines[-1]
 
 

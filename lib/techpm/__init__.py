@@ -26,6 +26,7 @@ _LAZY_MODULES = {
     "generator": "techpm.generator",
     "rubric": "techpm.rubric",
     "doctor": "techpm.doctor",
+    "lifecycle": "techpm.lifecycle",
 }
 # Functions re-exported on first use: attribute name -> (module path, name there).
 _LAZY_FUNCTIONS = {

@@ -20,7 +20,7 @@ Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argpar
 def _doctor(args: argparse.Namespace) -> int:
     from techpm.doctor import main as doctor_main
 
-    return doctor_main()
+    return doctor_main(instructor=args.instructor)
 
 
 def _exercises(args: argparse.Namespace) -> int:
@@ -157,7 +157,10 @@ def _dev(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Command] = {
-    "doctor": ("check this machine's set-up for the course", lambda p: None, _doctor),
+    "doctor": ("check this machine's set-up for the course",
+               lambda p: p.add_argument("--instructor", action="store_true",
+                                        help="also check what `techpm workshop` needs (cohorts, slides, hub)"),
+               _doctor),
     "exercises": (
         "build exercises/ from solutions/",
         lambda p: (p.add_argument("action", choices=["build"]),

@@ -86,6 +86,50 @@ def setup_rows() -> list[Row]:
     return out
 
 
+def _lesson_rows() -> list[Row]:
+    """One row when every lesson's imports resolve; else a row per lesson that would fail, with the fix."""
+    from techpm import lesson_deps
+
+    needs = lesson_deps.lesson_needs()
+    if not needs:
+        return [Row("Lessons", OK, "notebooks not in this folder (Colab opens them from GitHub)")]
+    missing = lesson_deps.missing_by_lesson()
+    if not missing:
+        return [Row("Lessons", OK, f"what each of the {len(needs)} lessons imports is installed")]
+    return [Row(lesson, FAIL, f"would stop at import {', '.join(mods)}: {lesson_deps.install_command(mods)}")
+            for lesson, mods in missing.items()]
+
+
+# What `techpm workshop` needs beyond the course: module -> (distribution, what for).
+INSTRUCTOR_NEEDS = {
+    "papermill": ("papermill", "cohort copies (techpm workshop cohort)"),
+    "nbconvert": ("nbconvert", "slide decks and the site"),
+    "jupyterhub": ("jupyterhub", "the room's hub (techpm workshop hub)"),
+    "jupyterhub_idle_culler": ("jupyterhub-idle-culler", "stopping idle servers on the hub"),
+    "nbgitpuller": ("nbgitpuller", "one-click links that pull the course"),
+    "sphinx_revealjs": ("sphinx-revealjs", "reveal.js for offline slide decks"),
+    "jupyter_server_mathjax": ("jupyter-server-mathjax", "MathJax for offline slide decks"),
+}
+
+
+def instructor_rows() -> list[Row]:
+    """What an instructor's machine needs for `techpm workshop`, each with its fix."""
+    import importlib.util
+    import shutil
+
+    out = []
+    for module, (dist, why) in INSTRUCTOR_NEEDS.items():
+        version = _version(dist)
+        if version and importlib.util.find_spec(module) is not None:
+            out.append(Row(dist, OK, version))
+        else:
+            out.append(Row(dist, FAIL, f'not installed: needed for {why} (pip install -e ".[instructor]")'))
+    proxy = shutil.which("configurable-http-proxy")
+    out.append(Row("configurable-http-proxy", OK if proxy else FAIL, proxy or
+                   "not installed: the hub's proxy (npm install -g configurable-http-proxy)"))
+    return out
+
+
 def _notebook_models() -> list[str]:
     """The Claude models the lessons' ``parameters`` cells name (when the course's notebooks are here)."""
     try:
@@ -134,9 +178,10 @@ def model_rows() -> list[Row]:
     return out
 
 
-def sections() -> list[tuple[str, list[Row]]]:
-    """The report's sections, in order: (title, rows)."""
-    return [("Set-up", setup_rows()), ("Claude models and prices", model_rows())]
+def sections(instructor: bool = False) -> list[tuple[str, list[Row]]]:
+    """The report's sections, in order: (title, rows); ``instructor`` adds what `techpm workshop` needs."""
+    out = [("Set-up", setup_rows()), ("Lessons", _lesson_rows()), ("Claude models and prices", model_rows())]
+    return out + ([("Instructor tools", instructor_rows())] if instructor else [])
 
 
 def rows() -> list[Row]:
@@ -159,7 +204,7 @@ def render(table: list[Row] | list[tuple[str, list[Row]]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    grouped = sections()
+def main(instructor: bool = False) -> int:
+    grouped = sections(instructor=instructor)
     print(render(grouped))
     return 1 if any(r.status == FAIL for _, section in grouped for r in section) else 0

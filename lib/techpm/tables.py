@@ -345,3 +345,19 @@ def get_gpu_prices(gpu: str) -> list[GPUPrice]:
     get_gpu(gpu)  # raises a clear error for an unknown GPU
     rows = [r for r in load_table("gpu_prices") if r["gpu_id"] == gpu.strip().lower()]
     return sorted((_from_row(GPUPrice, r) for r in rows), key=lambda p: p.usd_per_gpu_hour)
+
+
+# ---- course data written by a script (not sourced tables) -----------------------------------------------
+
+def read_course_data(filename: str) -> Any:
+    """A course data file shipped in ``techpm/data`` (e.g. ``preferences.json``), parsed, as stored."""
+    return json.loads(resources.files("techpm").joinpath("data", filename).read_text(encoding="utf-8"))
+
+
+def write_course_data(filename: str, document: Any, path: Any = None) -> Any:
+    """Write ``document`` as indented JSON to ``path`` (default: the package's ``data/filename``); the path."""
+    from pathlib import Path
+
+    target = Path(path) if path else Path(str(resources.files("techpm").joinpath("data", filename)))
+    target.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target

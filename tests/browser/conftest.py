@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,44 +45,49 @@ class Server:
         return f"{self.base_url}/{path}?token={self.token}{extra}"
 
 
-@pytest.fixture(scope="session")
-def jupyter_server(tmp_path_factory) -> Iterator[Server]:
+def require_browser() -> None:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
-    root = tmp_path_factory.mktemp("course")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    settings = tmp_path_factory.mktemp("lab-settings")
-    news = settings / "@jupyterlab" / "apputils-extension"
+
+
+def lab_settings(tmp: Path) -> Path:
+    """JupyterLab settings for tests: no news check, and every cell rendered (JupyterLab 4 virtualizes
+    long notebooks: off-screen cells would show no prompt)."""
+    news = tmp / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    # Render every cell (JupyterLab 4 virtualizes long notebooks: off-screen cells would show no prompt).
-    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker = tmp / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True)
     (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    return tmp
+
+
+@contextmanager
+def running_lab(cwd: Path, lab_args: list[str], settings: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``jupyter lab LAB_ARGS`` started in ``cwd`` on a free loopback port with a token; stopped on exit."""
     port, token = _free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), **(env or {})}
     env.pop("ANTHROPIC_API_KEY", None)
-    log = open(root / "server.log", "w")  # noqa: SIM115 - closed in teardown
+    log_path = cwd / "server.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--LabApp.news_url=", "--ServerApp.disable_check_xsrf=False"],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root,
+        [sys.executable, "-m", "jupyter", "lab", *lab_args, "--no-browser", "--allow-root", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}", "--LabApp.news_url=",
+         "--ServerApp.disable_check_xsrf=False"],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd,
     )
-    server = Server(f"http://127.0.0.1:{port}", token, root)
+    server = Server(f"http://127.0.0.1:{port}", token, cwd)
     deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(server.url("api/status"), timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("JupyterLab did not start:\n" + (root / "server.log").read_text()[-3000:])
-            time.sleep(0.3)
     try:
+        while True:
+            try:
+                urllib.request.urlopen(server.url("api/status"), timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" + log_path.read_text()[-3000:])
+                time.sleep(0.3)
         yield server
     finally:
         proc.terminate()
@@ -90,6 +96,15 @@ def jupyter_server(tmp_path_factory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def jupyter_server(tmp_path_factory) -> Iterator[Server]:
+    require_browser()
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    with running_lab(root, [f"--ServerApp.root_dir={root}"], lab_settings(tmp_path_factory.mktemp("lab-settings"))) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

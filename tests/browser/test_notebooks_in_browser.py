@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -17,11 +18,11 @@ from tests.conftest import ROOT
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 UIS = {"lab": "lab/tree/notebooks/{name}", "notebook7": "notebooks/notebooks/{name}"}
 # Lessons that must offer at least one calculator with a slider.
-WITH_SLIDERS = ("01_", "02_", "03_", "04_", "05_", "06_", "08_")
+WITH_SLIDERS = ("01_", "02_", "03_", "04_", "05_", "06_", "08_", "09_")
 
 
-def _api(server, path: str):
-    with urllib.request.urlopen(server.url(path), timeout=10) as response:
+def _api(server, path: str, **query: str):
+    with urllib.request.urlopen(server.url(path, **query), timeout=10) as response:
         return json.loads(response.read())
 
 
@@ -56,16 +57,34 @@ def _run_all(page, server) -> None:
     _wait_idle(server)
 
 
+def _api_retrying(server, path: str, seconds: float = 10.0, **query: str):
+    """The contents API, retried on a server error: a read that lands inside jupyter_server's atomic save
+    (the ``.~NAME`` backup dance) can answer 500 for a moment."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return _api(server, path, **query)
+        except urllib.error.HTTPError as exc:
+            if exc.code < 500 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
 def _saved_notebook(page, server, name: str) -> dict:
-    before = _api(server, f"api/contents/notebooks/{name}")["last_modified"]
+    """Save with Ctrl+S, wait until the save has finished (last_modified changed, then unchanged across
+    two reads a second apart), then read the notebook once."""
+    path = f"api/contents/notebooks/{name}"
+    before = _api_retrying(server, path, content="0")["last_modified"]
     page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+s")
     deadline = time.monotonic() + 30
+    seen = before
     while time.monotonic() < deadline:
-        model = _api(server, f"api/contents/notebooks/{name}")
-        if model["last_modified"] != before:
-            return model["content"]
-        time.sleep(0.3)
+        time.sleep(1.0)
+        now = _api_retrying(server, path, content="0")["last_modified"]
+        if now != before and now == seen:
+            return _api_retrying(server, path)["content"]
+        seen = now
     raise AssertionError("the notebook was not saved")
 
 

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 CORRECT, INCORRECT, NOT_DONE = "correct", "incorrect", "not done"
+# Stored beside the text in a saved notebook, so `techpm workshop progress` reads results exactly. No
+# front end renders this type: learners see only the text line.
+CHECK_MIME = "application/vnd.techpm.check+json"
 _ICONS = {CORRECT: "✅", INCORRECT: "❌", NOT_DONE: "⏳"}
 
 # Latest result per exercise in this kernel, for summary().
@@ -41,6 +44,28 @@ class CheckResult:
         return f"{_ICONS[self.status]} {self.exercise}: {self.message}"
 
     __str__ = __repr__
+
+    def as_json(self) -> dict[str, str]:
+        return {"exercise": self.exercise, "status": self.status, "message": self.message}
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return {"text/plain": repr(self), CHECK_MIME: self.as_json()}
+
+
+class CheckResults(list):
+    """Several checks of one exercise (2a, 2b, ...): shown as one block, a line each, not as a Python list."""
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self)
+
+    def __repr__(self) -> str:
+        return "\n".join(repr(r) for r in self)
+
+    __str__ = __repr__
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return {"text/plain": repr(self), CHECK_MIME: [r.as_json() for r in self]}
 
 
 def _record(exercise: str, status: str, message: str) -> CheckResult:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from techpm import calc
-from techpm.checks import CheckResult, check_choice, check_number
+from techpm.checks import CheckResult, CheckResults, check_choice, check_number
 
 
 def storage_gb(answer: object, n_chunks: int, dim: int) -> CheckResult:
@@ -18,16 +18,16 @@ def storage_gb(answer: object, n_chunks: int, dim: int) -> CheckResult:
 
 
 def recall_and_mrr(recall: object, reciprocal_rank: object, ranked: list[str], relevant: set[str], k: int
-                   ) -> list[CheckResult]:
+                   ) -> CheckResults:
     """Exercise 2: recall@k and the reciprocal rank of one ranking."""
     exp_recall = calc.recall_at_k(ranked, relevant, k)
     exp_rr = calc.mrr(ranked, relevant)
-    return [
+    return CheckResults([
         check_number("Exercise 2a · recall@k", recall, exp_recall, hints={
             len(relevant) / k: "recall divides by the number of relevant ids, not by k (that is precision)."}),
         check_number("Exercise 2b · reciprocal rank", reciprocal_rank, exp_rr, hints={
             2.0: "ranks start at 1, not 0.", 0.5: "is that the rank of the second relevant id?"}),
-    ]
+    ])
 
 
 def rrf_winner(answer: object, rankings: list[list[str]]) -> CheckResult:
@@ -43,20 +43,20 @@ def rrf_winner(answer: object, rankings: list[list[str]]) -> CheckResult:
 
 
 def context_budget(n_chunks: object, usd_per_month: object, *, budget_tokens: int, overhead_tokens: int,
-                   chunk_tokens: int, output_tokens: int, queries_per_day: int, model: str) -> list[CheckResult]:
+                   chunk_tokens: int, output_tokens: int, queries_per_day: int, model: str) -> CheckResults:
     """Exercise 4: how many chunks fit, and a month of queries sending that many."""
     fit = calc.chunks_that_fit(budget_tokens, chunk_tokens, overhead_tokens)
     days = 30 * queries_per_day
     prompt = overhead_tokens + fit * chunk_tokens
     cost = calc.api_cost_usd(model, prompt * days, output_tokens * days)
     input_only = calc.api_cost_usd(model, prompt * days, 0)
-    return [
+    return CheckResults([
         check_number("Exercise 4a · chunks that fit", n_chunks, fit, rel_tol=0, hints={
             budget_tokens / chunk_tokens / fit: "subtract the instructions and question (overhead) first."}),
         check_number("Exercise 4b · monthly cost", usd_per_month, cost, unit="USD", hints={
             1 / 30: "that is one day; the question asks for 30.",
             input_only / cost: "you left out the output tokens."}),
-    ]
+    ])
 
 
 def embedding_cost(answer: object, n_docs: int, chunks_per_doc: int, tokens_per_chunk: int, model: str) -> CheckResult:

@@ -4,11 +4,13 @@ Colab branch, and Colab's secrets API with no secret granted.
     python -m techpm.devtools.colab_env            # build (or reuse) build/colab-venv, then run
     python -m techpm.devtools.colab_env --inside   # (used by the above) run inside that environment
 
-The environment is pinned by ``tests/colab/requirements-colab.txt`` (its comments name the sources). The
-course is installed there exactly as the setup cell installs it in Colab: ``--no-deps``, then the
-``colab`` extra from pyproject, so nothing Colab pinned is upgraded. A fake ``google.colab`` module (its
-``userdata.get`` raises, as Colab does when a notebook has no access to the secret) is imported in every
-kernel, so ``"google.colab" in sys.modules`` holds, as in Colab.
+The environment is pinned by ``tests/colab/requirements-colab.txt`` (its comments name the sources) and
+starts without the course, as Colab does. The first notebook's own setup cell installs it (``--no-deps``,
+then the ``colab`` extra), pointed at this checkout instead of the git URL: the one change made to a cell.
+Afterwards every package the environment had before is checked at its old version, so an install that
+upgrades something Colab pinned (ipywidgets, or anthropic's pydantic, typing-extensions, anyio) fails. A
+fake ``google.colab`` module (its ``userdata.get`` raises, as Colab does when a notebook has no access to
+the secret) is imported in every kernel, so ``"google.colab" in sys.modules`` holds, as in Colab.
 """
 
 from __future__ import annotations
@@ -61,18 +63,34 @@ def build_env(root: Path) -> Path:
         subprocess.run([_python_for_colab(), "-m", "venv", str(venv)], check=True)
         pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
         subprocess.run([*pip, "-r", str(requirements)], check=True)
-        subprocess.run([*pip, *colab_packages(root)], check=True)
         (venv / "stamp").write_text(stamp)
-    # The course itself, as the setup cell installs it in Colab (here from this checkout, not git).
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps",
-                    "--force-reinstall", str(root)], check=True)
+    # Colab has no techpm and none of the colab extra: the setup cell must install them (a reused venv
+    # is reset to that state, so every run exercises the install).
+    from packaging.requirements import Requirement
+
+    subprocess.run([str(python), "-m", "pip", "uninstall", "-q", "-y", "techpm",
+                    *(Requirement(p).name for p in colab_packages(root))], capture_output=True)
     return python
+
+
+def _installed() -> dict[str, str]:
+    from importlib import metadata
+
+    return {(d.metadata["Name"] or "").lower(): d.version for d in metadata.distributions()}
+
+
+def _point_setup_cell_at(nb, root: Path) -> None:
+    """The setup cell installs ``techpm @ git+<repository>``: point it at this checkout instead."""
+    from techpm.devtools.notebooks import repo_url
+
+    cell = nb.cells[1]
+    assert "techpm @ git+" in cell.source, "the second cell is not the setup cell"
+    cell.source = cell.source.replace(f"git+{repo_url(root)}", root.resolve().as_uri())
 
 
 def run_inside(root: Path, folders: list[str]) -> int:
     """Execute the notebooks with this interpreter's kernel and a fake google.colab; report each one."""
-    import nbformat
-    from nbclient import NotebookClient
+    from techpm.devtools.execute import run_each
 
     with tempfile.TemporaryDirectory() as tmp:
         fake = Path(tmp) / "fake" / "google" / "colab"
@@ -86,26 +104,27 @@ def run_inside(root: Path, folders: list[str]) -> int:
         os.environ["IPYTHONDIR"] = str(Path(tmp) / "ipython")
         os.environ.pop("ANTHROPIC_API_KEY", None)
         os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel 6.17's debugger chatter
-        failures = 0
-        for folder in folders:
-            for path in sorted((root / folder).glob("*.ipynb")):
-                nb = nbformat.read(path, as_version=4)
-                client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                                        resources={"metadata": {"path": tmp}})
-                try:
-                    client.execute()
-                    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-                    status = "ok" if "ready in Colab" in text else "FAIL (setup cell did not see Colab)"
-                except Exception as exc:  # report every notebook, then fail
-                    status = f"FAIL {type(exc).__name__}: {str(exc).strip().splitlines()[-1][:300]}"
-                failures += not status.startswith("ok")
-                print(f"{status:<4} {folder}/{path.name}", flush=True)
+        before = _installed()
+        paths = sorted(p for folder in folders for p in (root / folder).glob("*.ipynb"))
+        failures = run_each(paths, prepare=lambda nb: _point_setup_cell_at(nb, root), check=_saw_colab)
+        after = _installed()
+        changed = {name: (v, after.get(name)) for name, v in before.items() if after.get(name) != v}
+        for name, (old, new) in sorted(changed.items()):
+            print(f"FAIL the setup cell changed {name}: {old} -> {new or 'removed'}")
+        if "techpm" not in after:
+            print("FAIL the setup cell did not install techpm")
+        failures += len(changed) + ("techpm" not in after)
     import ipywidgets
     import matplotlib
 
     print(f"versions: Python {sys.version.split()[0]}, ipywidgets {ipywidgets.__version__}, "
           f"matplotlib {matplotlib.__version__}")
     return 1 if failures else 0
+
+
+def _saw_colab(nb) -> str | None:
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    return None if "ready in Colab" in text else "setup cell did not see Colab"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
 
     root = repo_root()
     python = build_env(root)
-    env = {**os.environ, "TECHPM_ROOT": str(root)}
+    # The harness imports techpm from this checkout; the kernels do not see it (run_inside resets
+    # PYTHONPATH), so only the setup cell's install can give it to them.
+    env = {**os.environ, "TECHPM_ROOT": str(root), "PYTHONPATH": str(root / "lib")}
     return subprocess.run([str(python), "-m", "techpm.devtools.colab_env", "--inside", *args.folders],
                           env=env).returncode
 

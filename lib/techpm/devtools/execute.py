@@ -29,12 +29,16 @@ def offline_environment():
                 os.environ[name] = value
 
 
-def execute(path: Path, *, timeout_s: int = 300, write_back: bool = True) -> tuple[dict, float]:
-    """Run every cell of the notebook at ``path`` in a fresh python3 kernel; return (notebook, seconds)."""
+def execute(path: Path, *, timeout_s: int = 300, write_back: bool = True, prepare=None) -> tuple[dict, float]:
+    """Run every cell of the notebook at ``path`` in a fresh python3 kernel; return (notebook, seconds).
+    ``prepare(nb)``, when given, may change the notebook before it runs (it is then not written back)."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    if prepare is not None:
+        prepare(nb)
+        write_back = False
     client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     with offline_environment():
@@ -47,3 +51,22 @@ def execute(path: Path, *, timeout_s: int = 300, write_back: bool = True) -> tup
 
         write(path, json.loads(data))
     return read(path) if write_back else nbformat.from_dict(nb), seconds
+
+
+def run_each(paths: list[Path], *, prepare=None, check=None, timeout_s: int = 300) -> int:
+    """Execute each notebook (``prepare``: see ``execute``) without writing it back and print one line per
+    notebook: ``ok`` or ``FAIL``
+    with the error's last line. ``check(nb) -> str | None`` may add a failure reason for a notebook that ran.
+    Returns the number of failures (every notebook is tried, so one run reports them all)."""
+    failures = 0
+    for path in paths:
+        try:
+            nb, _ = execute(path, timeout_s=timeout_s, write_back=False, prepare=prepare)
+            problem = check(nb) if check else None
+            status = f"FAIL ({problem})" if problem else "ok"
+        except Exception as exc:  # report every notebook, then fail
+            lines = str(exc).strip().splitlines() or [""]
+            status = f"FAIL {type(exc).__name__}: {lines[-1][:300]}"
+        failures += status != "ok"
+        print(f"{status:<4} {path.parent.name}/{path.name}", flush=True)
+    return failures

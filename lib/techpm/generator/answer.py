@@ -126,7 +126,8 @@ class Answer:
             what = "Backend: offline generator (templates and the course's calculators; no model, no cost)"
         else:
             what = (f"Backend: Claude · model {self.model} · {self.usage.describe()} · "
-                    f"cost {format_usd(self.cost_usd)}{_prices_date(self.model)}")
+                    f"cost {format_usd(self.cost_usd)}"
+                    + (f" at prices as of {prices_date(self.model)}" if prices_date(self.model) else ""))
             if self.estimated_cost_usd is not None:
                 what += f" (estimated at most {format_usd(self.estimated_cost_usd)} before the call)"
             if self.cache_savings_usd > 0:
@@ -175,14 +176,15 @@ class Answer:
         return answer_from_data(data)
 
 
-def _prices_date(model: str | None) -> str:
-    """' at prices as of DATE' from the price table, so a reader knows how old the cost's prices are."""
+def prices_date(model: str | None) -> str | None:
+    """The price table's ``as_of`` date for ``model`` (None for a model it does not price), so a reader
+    knows how old a cost's prices are."""
     from techpm.tables import get_api_price
 
     try:
-        return f" at prices as of {get_api_price(str(model)).as_of}"
+        return get_api_price(str(model)).as_of
     except ValueError:
-        return ""
+        return None
 
 
 class LiveDisplay:

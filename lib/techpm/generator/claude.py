@@ -229,13 +229,11 @@ class Estimate:
 
 
 def _as_of(model: str) -> str:
-    """'prices as of DATE' for ``model``, from the price table (empty for a model it does not price)."""
-    from techpm.tables import get_api_price
+    """'prices as of DATE' for ``model``, from the price table."""
+    from techpm.generator.answer import prices_date
 
-    try:
-        return f"prices as of {get_api_price(model).as_of}"
-    except ValueError:
-        return "prices not tabled"
+    date = prices_date(model)
+    return f"prices as of {date}" if date else "prices not tabled"
 
 
 def estimate(cl: Any, *, model: str, system: Any, messages: list[dict[str, Any]], tools: list[dict[str, Any]],

@@ -21,14 +21,14 @@ Regenerate the file with ``python -m techpm.rlhf.preferences`` (deterministic: P
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from techpm.tables import read_course_data, write_course_data
 
 SEED = 2026
 PAIRS_PER_PROMPT = 10
@@ -387,15 +387,12 @@ def generate(seed: int = SEED) -> dict[str, Any]:
 
 def write(path: str | Path | None = None, seed: int = SEED) -> Path:
     """Write the data set to ``path`` (default: the package's ``data/preferences.json``)."""
-    target = Path(path) if path else Path(str(resources.files("techpm").joinpath("data", "preferences.json")))
-    target.write_text(json.dumps(generate(seed), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return target
+    return write_course_data("preferences.json", generate(seed), path)
 
 
 def load_raw() -> dict[str, Any]:
     """The shipped data set, as stored."""
-    text = resources.files("techpm").joinpath("data", "preferences.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return read_course_data("preferences.json")
 
 
 if __name__ == "__main__":  # pragma: no cover

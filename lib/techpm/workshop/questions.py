@@ -64,7 +64,40 @@ def _string(node: ast.expr, names: dict[str, Any]) -> str | None:
         return value if isinstance(value, str) else None
     if isinstance(node, ast.JoinedStr):
         return _format(node, names)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in names:
+        value = getattr(names[node.value.id], node.attr, None)  # question.question, a picked bank question
+        return value if isinstance(value, str) else None
     return None
+
+
+_UNKNOWN = object()
+
+
+def _value(node: ast.expr, names: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Name):
+        return names.get(node.id, _UNKNOWN)
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _UNKNOWN
+
+
+def _picked_question(call: ast.expr, names: dict[str, Any]) -> Any:
+    """``capstone.pick(TOPIC, DIFFICULTY, seed=SEED)`` with every argument known: the question it draws
+    (the draw is deterministic for a seed), so the capstone's worked example is known before the run."""
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "pick"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == "capstone"):
+        return _UNKNOWN
+    args = [_value(a, names) for a in call.args]
+    kwargs = {k.arg: _value(k.value, names) for k in call.keywords if k.arg}
+    if _UNKNOWN in args or _UNKNOWN in kwargs.values() or len(kwargs) != len(call.keywords):
+        return _UNKNOWN
+    from techpm.capstone import pick
+
+    try:
+        return pick(*args, **kwargs)
+    except (TechpmError, TypeError, ValueError):
+        return _UNKNOWN
 
 
 def _bind(statement: ast.stmt, names: dict[str, Any]) -> None:
@@ -73,6 +106,10 @@ def _bind(statement: ast.stmt, names: dict[str, Any]) -> None:
             and isinstance(statement.targets[0], ast.Name)):
         return
     name = statement.targets[0].id
+    picked = _picked_question(statement.value, names)
+    if picked is not _UNKNOWN:
+        names[name] = picked
+        return
     try:
         names[name] = ast.literal_eval(statement.value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
