@@ -45,6 +45,12 @@ def test_no_import_cycles():
     assert unknown == [], f"import cycles: {unknown}"
 
 
+def test_an_unlisted_module_has_no_layer():
+    with pytest.raises(ValueError, match="techpm.newthing is in no layer"):
+        arch.layer_of("techpm.newthing")
+    assert arch.LAYERS[arch.layer_of("techpm")][0] == "foundation"
+
+
 def test_the_checks_catch_what_they_are_for():
     graph = {"techpm.calc.a": {"techpm.widgets.x"}, "techpm.widgets.x": {"techpm.calc.a"}, "techpm.tables": set()}
     assert arch.upward_imports(graph) == [("techpm.calc.a", "techpm.widgets.x")]

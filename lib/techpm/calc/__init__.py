@@ -204,6 +204,24 @@ from techpm.calc.rlhf_cost import (
     rlhf_model_copies,
     rlhf_stage_flops,
 )
+from techpm.calc.safety import (
+    LayerMisses,
+    MitigationTimes,
+    RateWithInterval,
+    ScreeningOverhead,
+    attack_success_rates,
+    expected_error_cost_usd,
+    failure_rate_upper_bound,
+    layer_misses,
+    layered_miss_rate,
+    layered_miss_rate_range,
+    mitigation_times,
+    rate_with_interval,
+    rule_of_three,
+    screening_overhead,
+    trials_to_bound_rate,
+    zero_failure_upper_bound,
+)
 from techpm.calc.selfhost import (
     HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
@@ -318,6 +336,7 @@ _MODULES = (
     "retrieval",
     "rlhf",
     "rlhf_cost",
+    "safety",
     "selfhost",
     "serving",
     "speculative",

@@ -286,7 +286,7 @@ def sample_size_for_margin(margin: float, p: float = 0.5, confidence: float = 0.
     0.25). Same as statsmodels ``samplesize_confint_proportion(p, margin, method="normal")``, rounded up.
 
     Source: the normal-approximation half-width z sqrt(p(1-p)/n), solved for n.
-    Used in: 04 §3, §4, §7, exercises.
+    Used in: 04 §3, §4, §7, exercises; 09 §7, exercises.
     """
     positive("margin", margin)
     if margin >= 1:

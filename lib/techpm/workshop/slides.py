@@ -10,9 +10,9 @@ a notebook convention that ``techpm dev check`` enforces); ``build_decks`` rende
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from techpm.devtools.notebooks import tag_slides
-
+from techpm.devtools.notebooks import source, tag_slides
 
 # The projector's canvas and what fits on it (reveal.js scales a 1280x720 slide to the screen). Heights are
 # estimates in canvas pixels for the deck's CSS (templates/techpm_reveal); the browser test measures them.
