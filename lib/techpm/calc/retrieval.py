@@ -251,7 +251,7 @@ def text_tokens_estimate(text_or_chars: str | int) -> int:
 
     Source: OpenAI, "What are tokens and how to count them",
         https://help.openai.com/en/articles/4936856-what-are-tokens-and-how-to-count-them.
-    Used in: 05 §4, §8, exercises.
+    Used in: 05 §4, §8.
     """
     n_chars = len(text_or_chars) if isinstance(text_or_chars, str) else text_or_chars
     if isinstance(n_chars, bool) or not isinstance(n_chars, int) or n_chars < 0:

@@ -166,13 +166,14 @@ def _cell_code(text: str) -> str:
 
 
 def _notebook_cells(path: Path) -> list[tuple[str, str]]:
-    """(section, code) for each code cell; section is the number of the last '## N ·' heading above ('' if none)."""
+    """(section, code) for each code cell; section is the number of the last '## N · Title' heading above
+    ('' if none: lessons 00 and 10 have unnumbered sections)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     section, cells = "", []
     for cell in nb["cells"]:
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "markdown":
-            for heading in re.findall(r"^## (\d+)\b", text, re.M):
+            for heading in re.findall(r"^## (\d+) · ", text, re.M):
                 section = heading
         elif cell["cell_type"] == "code":
             cells.append((section, _cell_code(text)))
@@ -220,8 +221,8 @@ def lesson_modules(root: Path) -> dict[str, list[str]]:
 
 
 def calculator_uses(root: Path) -> dict[str, list[str]]:
-    """Public calculator name -> where lessons call it directly: '03 §4' (a lesson's section) or
-    '03 exercises' (its solutions notebook), sorted."""
+    """Public calculator name -> where lessons call it directly: '03 §4' (a lesson's section), '00' (a
+    lesson without numbered sections) or '03 exercises' (its solutions notebook), sorted."""
     owner = _calc_owner(root)
     found: dict[str, set[str]] = {}
     for folder in ("notebooks", "solutions"):
@@ -237,7 +238,8 @@ def calculator_uses(root: Path) -> dict[str, list[str]]:
                     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "calc":
                         name = node.attr
                     if name in owner:
-                        where = f"{lesson} §{section}" if folder == "notebooks" and section else f"{lesson} exercises"
+                        where = (f"{lesson} exercises" if folder == "solutions" else
+                                 f"{lesson} §{section}" if section else lesson)
                         found.setdefault(name, set()).add(where)
     return {name: sorted(places) for name, places in sorted(found.items())}
 
