@@ -54,7 +54,7 @@ def test_summary_counts_the_latest_result_per_exercise():
 
 
 # --- every numeric exercise check: bad answers get a sentence, near misses say how near -------------------
-NUMERIC_CHECKS = 38  # the check_number calls in techpm/checks/*.py; a new one raises this number
+NUMERIC_CHECKS = 48  # the check_number calls in techpm/checks/*.py; a new one raises this number
 
 
 def _extra_args() -> dict[str, tuple]:
@@ -68,6 +68,19 @@ def _extra_args() -> dict[str, tuple]:
         "monthly_spend": ("How many GPUs for a chatbot with 1M users?", haiku),
         "storage_gb": (1_000_000, 1024), "embedding_cost": (1000, 10, 500, "text-embedding-3-small"),
         "ai_labeling_cost": (haiku,), "monthly_cost": (haiku,), "activation_rate": (dashboard,),
+    }
+
+
+def _keyword_calls() -> dict[str, tuple[tuple, dict]]:
+    """Checks whose settings are keyword-only: (answers, settings), the values the solutions pass."""
+    haiku = "claude-haiku-5-5"
+    return {
+        "loop_success_and_cost": ((1.0, 1.0), dict(step_success=0.92, steps=8, model=haiku, system_tokens=2_500,
+                                                   tokens_per_step=600, output_tokens_per_step=120)),
+        "retries_needed": ((1.0,), dict(step_success=0.92, steps=8, target=0.99)),
+        "agent_monthly_cost": ((1.0,), dict(model=haiku, users=2_000, tasks_per_user_per_day=5, steps=12,
+                                            system_tokens=4_000, tokens_per_step=700, output_tokens_per_step=150)),
+        "eval_interval_and_cost": ((1.0, 1.0), dict(successes=37, n=45, total_cost_usd=1.80)),
     }
 
 
@@ -87,7 +100,7 @@ def _numeric_call_sites(monkeypatch) -> dict[str, tuple[float, dict]]:
     modules = [importlib.import_module(f"techpm.checks.{m.name}") for m in pkgutil.iter_modules(package.__path__)]
     for module in modules:
         monkeypatch.setattr(module, "check_number", spy, raising=False)
-    extra = _extra_args()
+    extra, keyword = _extra_args(), _keyword_calls()
     for module in modules:
         for name, func in vars(module).items():
             if not inspect.isfunction(func) or func.__module__ != module.__name__ or name.startswith("_"):
@@ -100,6 +113,8 @@ def _numeric_call_sites(monkeypatch) -> dict[str, tuple[float, dict]]:
                      queries_per_day=1000, model="claude-haiku-5-5")
             elif name in extra:
                 func(1.0, *extra[name])
+            elif name in keyword:
+                func(*keyword[name][0], **keyword[name][1])
             elif len(params) == 1 and params[0].name == "answer":
                 func(1.0)
     return sites

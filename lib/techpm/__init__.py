@@ -5,7 +5,7 @@ first time a notebook touches it, so ``import techpm`` stays quicker than ``impo
 
     from techpm import calc            # pure calculators, every formula with its units and source
     techpm.generate("Design ...")      # the six-section answer (Claude with a key, offline without)
-    techpm.grade(text)                 # score an answer against the method's rubric
+    techpm.grade(text, question=q)     # score an answer against the method's rubric and its question
 """
 
 from __future__ import annotations

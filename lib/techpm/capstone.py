@@ -230,9 +230,15 @@ class Comparison:
                 zip(self.mine_report.points, self.reference_report.points, strict=True)]
 
     def gaps(self) -> list[str]:
-        """One line per point where the reference scores higher: the point and the suggestion for you."""
-        return [f"{a.title}: {a.suggestion}" for a, b in
-                zip(self.mine_report.points, self.reference_report.points, strict=True) if b.score > a.score]
+        """One line per point where the reference scores higher: the point and the suggestion for you (a
+        suggestion shared by several points, such as answering the question asked, is given once)."""
+        seen: set[str] = set()
+        out = []
+        for a, b in zip(self.mine_report.points, self.reference_report.points, strict=True):
+            if b.score > a.score and a.suggestion not in seen:
+                seen.add(a.suggestion)
+                out.append(f"{a.title}: {a.suggestion}")
+        return out
 
     def markdown(self) -> str:
         lines = [f"**You: {self.mine_report.total}/100 · {self.reference_label}: {self.reference_report.total}/100**",
@@ -272,9 +278,12 @@ class Comparison:
     __repr__ = __str__
 
 
-def compare(mine: str, reference: Any, *, label: str | None = None) -> Comparison:
-    """Grade ``mine`` and ``reference`` (an ``Answer`` from ``techpm.generate`` or any text) and set them side
-    by side. ``label`` names the reference (default: the answer's backend, e.g. "Offline generator")."""
+def compare(mine: str, reference: Any, *, label: str | None = None, question: Any = None,
+            target_words: int | None = None) -> Comparison:
+    """Grade ``mine`` and ``reference`` (an ``Answer`` from ``techpm.generate`` or any text) against the same
+    question and set them side by side. ``question``: a bank ``Question`` or its text (default: the
+    reference answer's question, when it is an ``Answer``); ``target_words`` grades both as timed, spoken
+    answers (``techpm.grade``). ``label`` names the reference (default: its backend, e.g. "Offline generator")."""
     from techpm.rubric import grade
 
     if not isinstance(mine, str) or not mine.strip():
@@ -286,4 +295,8 @@ def compare(mine: str, reference: Any, *, label: str | None = None) -> Compariso
         backend = getattr(reference, "backend", None)
         label = {"offline": "Offline generator", "claude": f"Claude ({getattr(reference, 'model', '')})"}.get(
             str(backend), "Reference")
-    return Comparison(mine, reference_text, grade(mine), grade(reference_text), label)
+    asked = getattr(question, "question", question) or getattr(reference, "question", None)
+    if asked is not None and not isinstance(asked, str):
+        raise TechpmError("question must be a bank Question (capstone.pick(...)) or the question's text.")
+    return Comparison(mine, reference_text, grade(mine, question=asked, target_words=target_words),
+                      grade(reference_text, question=asked, target_words=target_words), label)

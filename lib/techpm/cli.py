@@ -1,7 +1,7 @@
 """The ``techpm`` command: ``techpm doctor``, ``techpm exercises build``, ``techpm grade``, and the authors'
 ``techpm dev``. ``techpm answer`` and ``techpm workshop`` are registered by their own packages.
 
-    techpm grade answer.md
+    techpm grade answer.md --question "Design a RAG system for a law firm's contracts"
 
 ``grade`` lives here, at the top of the layers, so that the generator never imports the rubric.
 """
@@ -65,6 +65,9 @@ def _days(text: str) -> int:
 def _add_grade(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="a Markdown file with the answer ('-' reads standard input)")
     p.add_argument("--judge", action="store_true", help="also ask Claude to grade it (needs a key; costs a little)")
+    p.add_argument("--question", help="the question the answer addresses (default: its 'Question:' line or title)")
+    p.add_argument("--target-words", type=int, default=None,
+                   help="grade a timed, spoken-style answer of about this many words (for example 450)")
 
 
 def read_answer_text(name: str) -> str:
@@ -96,9 +99,11 @@ def read_answer_text(name: str) -> str:
 
 def _grade(args: argparse.Namespace) -> int:
     from techpm.rubric import grade
+    from techpm.rubric.fit import question_from_text
 
     text = read_answer_text(args.file)
-    report = grade(text, judge=args.judge)
+    question = args.question or question_from_text(text)
+    report = grade(text, question=question, judge=args.judge, target_words=args.target_words)
     markdown = getattr(report, "markdown", None)
     print(markdown() if callable(markdown) else markdown or str(report))
     return 0

@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 LESSONS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 UIS = {"lab": "lab/tree/notebooks/{name}", "notebook7": "notebooks/notebooks/{name}"}
 # Lessons that must offer at least one calculator with a slider.
-WITH_SLIDERS = ("01_", "02_", "03_", "04_", "05_", "06_", "08_", "09_")
+WITH_SLIDERS = ("01_", "02_", "03_", "04_", "05_", "06_", "07_", "08_", "09_")
 
 
 def _api(server, path: str, **query: str):

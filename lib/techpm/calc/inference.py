@@ -96,7 +96,7 @@ def compute_flops_per_s(gpu: GPUSpec | str, compute_precision: str = "bf16") -> 
 
     Source: the dense tensor-core rates in ``data/gpus.json`` (each row from the vendor's datasheet, with its
         URL).
-    Used in: no lesson directly; inside ``critical_batch_size``.
+    Used in: 07 (via agents.context).
     """
     g = _gpu(gpu)
     key = str(compute_precision).strip().lower()
@@ -249,7 +249,7 @@ def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int,
     Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
         applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
         https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
-    Used in: 03 §1.
+    Used in: 03 §1; 07 (via agents.context).
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("prompt_tokens", prompt_tokens)
@@ -361,7 +361,7 @@ def decode_tokens_per_s(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: 
     Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
         applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
         https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
-    Used in: no lesson yet (library use only).
+    Used in: 07 (via agents.tasks).
     """
     return batch_size / decode_time_per_token_s(cfg, gpu, batch_size, context_tokens, bytes_per_param, n_gpus,
                                                 efficiency, kv_bytes_per_value=kv_bytes_per_value,

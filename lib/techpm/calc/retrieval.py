@@ -76,7 +76,7 @@ def recall_at_k(ranked_ids: Sequence[object], relevant_ids: Iterable[object], k:
 
     Source: Manning, Raghavan & Schütze, *Introduction to Information Retrieval* (2008), ch. 8,
         https://nlp.stanford.edu/IR-book/html/htmledition/evaluation-in-information-retrieval-1.html.
-    Used in: 05 (via checks.rag); 08 (via multimodal.retrieval).
+    Used in: 05 (via checks.rag); 07 (via rag.eval); 08 (via multimodal.retrieval).
     """
     ranked, relevant = _ranking(ranked_ids, relevant_ids)
     positive_int("k", k)
@@ -94,7 +94,7 @@ def mrr(ranked_ids: Sequence[object], relevant_ids: Iterable[object]) -> float:
     Source: Voorhees 1999, "The TREC-8 Question Answering Track Report"; Manning, Raghavan & Schütze,
         *Introduction to Information Retrieval* (2008), ch. 8,
         https://nlp.stanford.edu/IR-book/html/htmledition/evaluation-in-information-retrieval-1.html.
-    Used in: 05 (via checks.rag).
+    Used in: 05 (via checks.rag); 07 (via rag.eval).
     """
     ranked, relevant = _ranking(ranked_ids, relevant_ids)
     for rank, doc in enumerate(ranked, start=1):
@@ -114,7 +114,7 @@ def ndcg_at_k(ranked_ids: Sequence[object], relevant_ids: Iterable[object], k: i
 
     Source: Järvelin & Kekäläinen 2002, "Cumulated gain-based evaluation of IR techniques", ACM TOIS 20(4),
         https://doi.org/10.1145/582415.582418.
-    Used in: 05 (via rag.eval).
+    Used in: 05 (via rag.eval); 07 (via rag.eval).
     """
     ranked, relevant = _ranking(ranked_ids, relevant_ids)
     positive_int("k", k)
@@ -162,7 +162,7 @@ def embedding_cost_usd(n_tokens: float, model: str, batch: bool = False) -> floa
     """US dollars to embed ``n_tokens`` with the tabled embedding ``model`` (input tokens only).
 
     Source: the embedding list prices in ``data/api_prices.json`` (each row with its URL and date).
-    Used in: 05 §8, exercises.
+    Used in: 05 §8, exercises; 07 (via agents.context).
     """
     non_negative("n_tokens", n_tokens)
     if get_api_price(model).kind != "embedding":
@@ -251,7 +251,7 @@ def text_tokens_estimate(text_or_chars: str | int) -> int:
 
     Source: OpenAI, "What are tokens and how to count them",
         https://help.openai.com/en/articles/4936856-what-are-tokens-and-how-to-count-them.
-    Used in: 05 §4, §8.
+    Used in: 05 §4, §8; 07 §7.
     """
     n_chars = len(text_or_chars) if isinstance(text_or_chars, str) else text_or_chars
     if isinstance(n_chars, bool) or not isinstance(n_chars, int) or n_chars < 0:

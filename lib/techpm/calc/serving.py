@@ -160,7 +160,7 @@ def memory_fit(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, batc
 
     Source: vLLM engine arguments (``--gpu-memory-utilization`` 0.9),
         https://docs.vllm.ai/en/latest/configuration/engine_args/.
-    Used in: 03 §3, exercises.
+    Used in: 03 §3, exercises; 07 (via agents.tasks).
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("n_gpus", n_gpus)
@@ -194,7 +194,7 @@ def min_gpus(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1, co
 
     Source: vLLM engine arguments (``--gpu-memory-utilization`` 0.9),
         https://docs.vllm.ai/en/latest/configuration/engine_args/.
-    Used in: 01 §7; 03 §3, §6, exercises.
+    Used in: 01 §7; 03 §3, §6, exercises; 07 (via agents.tasks).
     """
     positive_int("max_gpus", max_gpus)
     one = memory_fit(cfg, gpu, 1, batch_size, context_tokens, bytes_per_param, kv_bytes_per_value,

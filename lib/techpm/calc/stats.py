@@ -230,7 +230,7 @@ def wald_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[flo
     Source: the normal approximation to the binomial (Wald interval); compare Wilson 1927, "Probable
         inference, the law of succession, and statistical inference", JASA 22(158),
         https://doi.org/10.1080/01621459.1927.10502953.
-    Used in: 04 §3.
+    Used in: 04 §3; 07 (via checks.agents).
     """
     successes, n = _counts(successes, n)
     z = _two_sided_z(confidence)
@@ -252,7 +252,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
 
     Source: Wilson 1927, "Probable inference, the law of succession, and statistical inference", JASA 22(158),
         https://doi.org/10.1080/01621459.1927.10502953.
-    Used in: 04 §3, §7, exercises.
+    Used in: 04 §3, §7, exercises; 07 exercises.
     """
     successes, n = _counts(successes, n)
     z = _two_sided_z(confidence)
@@ -286,7 +286,7 @@ def sample_size_for_margin(margin: float, p: float = 0.5, confidence: float = 0.
     0.25). Same as statsmodels ``samplesize_confint_proportion(p, margin, method="normal")``, rounded up.
 
     Source: the normal-approximation half-width z sqrt(p(1-p)/n), solved for n.
-    Used in: 04 §3, §4, §7, exercises; 09 §7, exercises.
+    Used in: 04 §3, §4, §7, exercises; 07 §3; 09 §7, exercises.
     """
     positive("margin", margin)
     if margin >= 1:

@@ -94,7 +94,7 @@ def training_flops(n_params: float, n_tokens: float) -> float:
 
     Source: Kaplan et al. 2020, "Scaling Laws for Neural Language Models", section 2.1,
         https://arxiv.org/abs/2001.08361.
-    Used in: 01 §8, §11, exercises; 02 §1.
+    Used in: 01 §8, §11, exercises; 02 §1; 07 (via agents.context).
     """
     positive("n_params", n_params)
     positive("n_tokens", n_tokens)
@@ -184,7 +184,7 @@ def training_time_s(compute_flops: float, flops_per_s: float, n_gpus: int = 1,
     Herd of Models", Table 4, https://arxiv.org/abs/2407.21783).
 
     Source: Dubey et al. 2024, "The Llama 3 Herd of Models", Table 4 (MFU), https://arxiv.org/abs/2407.21783.
-    Used in: 01 §8, §11, exercises; 02 §1.
+    Used in: 01 §8, §11, exercises; 02 §1; 07 (via agents.context).
     """
     positive("compute_flops", compute_flops)
     positive("flops_per_s", flops_per_s)

@@ -124,7 +124,7 @@ def param_count(cfg: ModelConfig | str) -> int:
 
     Source: the parameter formula in this module's docstring, checked against every released model's published
         count in ``data/models.json`` (see ``data/README.md``).
-    Used in: 01 §5, §7, §9, exercises; 02 §7, §9; 03 §4, exercises.
+    Used in: 01 §5, §7, §9, exercises; 02 §7, §9; 03 §4, exercises; 07 (via agents.context).
     """
     return param_breakdown(cfg).total
 
@@ -228,7 +228,7 @@ def kv_cache_bytes(cfg: ModelConfig | str, context_tokens: int, batch_size: int 
     Source: the KV-cache formula in this module's docstring (K and V per layer per KV head); MLA: DeepSeek-AI
         2024, "DeepSeek-V2", sec. 2.1, https://arxiv.org/abs/2405.04434; sliding windows: Beltagy et al. 2020,
         https://arxiv.org/abs/2004.05150.
-    Used in: 01 §6, exercises.
+    Used in: 01 §6, exercises; 07 (via agents.context).
     """
     c = model_config(cfg)
     non_negative_int("context_tokens", context_tokens)
@@ -254,7 +254,7 @@ def attention_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> 
 
     Source: Chowdhery et al. 2022, "PaLM", Appendix B, https://arxiv.org/abs/2204.02311 (Kaplan et al. 2020,
         Table 1, count half as much).
-    Used in: 01 §2.
+    Used in: 01 §2; 07 (via agents.context).
     """
     c = model_config(cfg)
     non_negative("context_tokens", context_tokens)
@@ -275,7 +275,7 @@ def forward_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> fl
 
     Source: Kaplan et al. 2020, "Scaling Laws for Neural Language Models", section 2.1,
         https://arxiv.org/abs/2001.08361. (Table 1).
-    Used in: 01 §2, §9; 03 §7.
+    Used in: 01 §2, §9; 03 §7; 07 (via agents.context).
     """
     c = model_config(cfg)
     b = param_breakdown(c)

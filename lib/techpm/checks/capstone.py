@@ -15,12 +15,26 @@ def _point(text: object, point: str) -> tuple[float, str]:
     return score, suggestion
 
 
+def _questions_test(text: object) -> str | None:
+    """None when ``text`` opens with three scoping questions over three topics; else what is missing."""
+    from techpm.rubric.checks import opening_questions
+    from techpm.rubric.text import Doc
+
+    if not isinstance(text, str) or not text.strip():
+        return f"expected your text as a non-empty string, got {text!r}"
+    questions, topics = opening_questions(Doc.read(text))
+    if len(questions) >= 3 and len(topics) >= 3:
+        return None
+    missing = [t for t in ("scale", "latency", "data", "budget") if t not in topics]
+    return (f"found {len(questions)} scoping question(s) at the start covering {', '.join(sorted(topics)) or 'no topic'}"
+            f"; ask at least three, covering three of scale, latency, data and budget (missing: {', '.join(missing)}).")
+
+
 def scoping_questions(answer: object) -> CheckResult:
-    """Exercise 1: an opening of scoping questions that earns the rubric's first point."""
+    """Exercise 1: an opening of scoping questions of the kind the rubric's first point looks for."""
 
     def test(text: object) -> str | None:
-        score, suggestion = _point(text, "scoping")
-        return None if score == 1.0 else f"the scoping point scores {score:g}: {suggestion}"
+        return _questions_test(text)
 
     return check_predicate("Exercise 1 · scoping under the clock", answer, test,
                            "three or more scoping questions covering scale, latency, data or budget.")
@@ -30,11 +44,9 @@ def monthly_spend(answer: object, question: str, model: str) -> CheckResult:
     """Exercise 2: the month's model spend for the generator's scenario, every request on ``model``."""
     from techpm.generator import offline
 
-    p = offline.plan(question)
-    s = p.scenario
+    s = offline.plan(question).scenario
     n = s.requests_per_month
-    tokens_in = int(p.figures["context"].value) if "context" in p.figures else int(s.input_tokens.value)
-    tokens_out = int(s.output_tokens.value)
+    tokens_in, tokens_out = int(s.input_tokens.value), int(s.output_tokens.value)
     expected = calc.api_cost_usd(model, tokens_in * n, tokens_out * n, requests=n)
     input_only = calc.api_cost_usd(model, tokens_in * n, 0, requests=n)
     hints = {

@@ -39,14 +39,13 @@ def which_section(answer: object) -> CheckResult:
 
 
 def scoping_fixed(answer: object) -> CheckResult:
-    """Exercise 4: the weak sample, rewritten so that it earns the rubric's scoping point."""
-    from techpm.rubric import CHECKS, _Doc
+    """Exercise 4: the weak sample, rewritten to open with the scoping questions the rubric looks for."""
+    from techpm.checks.capstone import _questions_test
 
     def test(text: object) -> str | None:
         if not isinstance(text, str):
             return f"expected the rewritten answer as a string, got {type(text).__name__}."
-        score, evidence, suggestion = CHECKS["scoping"](_Doc.read(text))
-        return None if score == 1.0 else f"the scoping point scores {score:g}: {suggestion}"
+        return _questions_test(text)
 
     return check_predicate("Exercise 4 · scoping first", answer, test,
                            "the answer now opens with scoping questions the rubric recognises.")

@@ -27,7 +27,7 @@ from techpm.errors import TechpmError
 __all__ = [
     "ranks", "spearman", "PointAgreement", "agreement_by_point", "LengthBias", "length_bias",
     "Verdict", "pairwise_verdict", "SwapTest", "swap_test", "LeaderboardRow", "leaderboard",
-    "pairwise_win_rates", "grader_points", "pad_by_repetition", "stuff_keywords", "BUZZWORD_PARAGRAPH",
+    "pairwise_win_rates", "grader_points", "agreement_statement", "pad_by_repetition", "stuff_keywords", "BUZZWORD_PARAGRAPH",
 ]
 
 
@@ -98,6 +98,26 @@ def agreement_by_point(human: Sequence[Mapping[str, int]], judge: Sequence[Mappi
         rows.append(PointAgreement(point, len(h), percent_agreement(h, j), cohens_kappa(h, j, weights),
                                    sum(h) / len(h), sum(j) / len(j)))
     return rows
+
+
+def agreement_statement(human: Sequence[Mapping[str, int]], judge: Sequence[Mapping[str, int]],
+                        points: Sequence[str]) -> str:
+    """One paragraph of Markdown stating the agreement, computed: all points together (percent agreement and
+    linearly weighted kappa, with its Landis & Koch band), the totals' rank correlation, and the points where
+    the two graders agree most and least."""
+    from techpm import calc
+
+    rows = sorted(agreement_by_point(human, judge, points, weights="linear"), key=lambda r: r.kappa)
+    all_h = [g[p] for g in human for p in points]
+    all_j = [g[p] for g in judge for p in points]
+    kappa = calc.cohens_kappa(all_h, all_j, weights="linear")
+    rho = spearman([sum(g[p] for p in points) for g in human], [sum(g[p] for p in points) for g in judge])
+    worst = ", ".join(f"{r.point} ({r.kappa:.2f})" for r in rows[:2])
+    best = ", ".join(f"{r.point} ({r.kappa:.2f})" for r in rows[::-1][:2])
+    return (f"**Agreement with the reference grades:** {calc.percent_agreement(all_h, all_j):.0%} of point grades "
+            f"match; weighted kappa {kappa:.2f} ({calc.kappa_band(kappa)}); the totals rank the answers with "
+            f"Spearman {rho:+.2f}. Closest on {best}; furthest on {worst}: read those disagreements before "
+            "trusting the grader on those points.")
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""The six-section method as data: the sections, the nine rubric points and the kinds of question.
+"""The six-section method as data: the sections and the nine rubric points.
 
 This module is the one place the course writes the method down for code. The Claude backend's system
 prompt, the offline generator's templates and the rubric grader are all built from these tuples, so a
 change here reaches all three. The wording is the project's own, derived from the course's method
 specification (``shared/method.md`` in the development tree).
 
-    from techpm.generator.method import SECTIONS, RUBRIC, KINDS
+    from techpm.generator.method import SECTIONS, RUBRIC
     [s.title for s in SECTIONS]      # the six section titles, in order
 """
 
@@ -15,14 +15,11 @@ from dataclasses import dataclass
 
 __all__ = [
     "EXPECTED_WORDS",
-    "KINDS",
     "RUBRIC",
     "SECTIONS",
-    "QuestionKind",
     "RubricPoint",
     "SectionSpec",
     "draw_method",
-    "get_kind",
     "method_markdown",
 ]
 
@@ -47,15 +44,6 @@ class RubricPoint:
     id: str
     title: str
     earns: str
-
-
-@dataclass(frozen=True)
-class QuestionKind:
-    """A family of questions that share scoping questions, an architecture and the deep dive to expect."""
-
-    id: str
-    title: str
-    description: str
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
@@ -163,39 +151,6 @@ RUBRIC: tuple[RubricPoint, ...] = (
                 "benchmarks next to where they are made."),
 )
 
-
-KINDS: tuple[QuestionKind, ...] = (
-    QuestionKind("rag", "Retrieval-augmented generation",
-                 "Answering from a body of documents: search, question answering, assistants over a corpus."),
-    QuestionKind("agent", "Agent",
-                 "A model that plans and acts through tools over several steps: coding agents, "
-                 "browsing, workflow automation."),
-    QuestionKind("inference", "Inference platform",
-                 "Serving models at scale: throughput, latency, GPUs, batching, quantization, cost per token."),
-    QuestionKind("evaluation", "Evaluation system",
-                 "Measuring model or product quality: benchmarks, golden sets, LLM judges, A/B tests."),
-    QuestionKind("finetuning", "Fine-tuning and RLHF",
-                 "Adapting a model: supervised fine-tuning, preference tuning (RLHF, DPO), distillation."),
-    QuestionKind("api_platform", "API platform",
-                 "A developer-facing model API: endpoints, SDKs, pricing, rate limits, versioning."),
-    QuestionKind("safety", "Safety",
-                 "Keeping a system from harm: content classifiers, red teaming, abuse prevention, policies."),
-    QuestionKind("multimodal", "Multimodal",
-                 "Images, audio or video in or out: vision-language models, speech, cross-modal retrieval."),
-    QuestionKind("general", "General AI product",
-                 "An AI feature or product that fits none of the families above."),
-)
-
-
-def get_kind(kind_id: str) -> QuestionKind:
-    """The ``QuestionKind`` with this id (``"rag"``, ``"agent"``, ...); a clear error for an unknown one."""
-    from techpm.errors import TechpmError
-
-    for kind in KINDS:
-        if kind.id == kind_id:
-            return kind
-    raise TechpmError(f"kind={kind_id!r} is not a question kind; choose one of "
-                      f"{', '.join(k.id for k in KINDS)}")
 
 
 def method_markdown() -> str:

@@ -177,7 +177,7 @@ def render_helm_values(plan: HubPlan) -> str:
     """``z2jh-values.yaml`` for the Zero to JupyterHub chart: the same choices, enforced by Kubernetes."""
     gb = plan.mem_limit.rstrip("GgBb") or "1"
     return f'''# Zero to JupyterHub values for a techpm workshop ({plan.repository} at {plan.ref}).
-# helm upgrade --install techpm jupyterhub/jupyterhub --values z2jh-values.yaml
+# helm upgrade --install techpm-room jupyterhub/jupyterhub --values z2jh-values.yaml
 hub:
   config:
     JupyterHub:
