@@ -19,6 +19,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from techpm import calc, config
+from techpm import cli as top_cli
 from techpm.errors import TechpmError
 from techpm.generator import cache, claude, generate, generate_many
 from techpm.generator import cli as gen_cli
@@ -432,12 +433,12 @@ def test_grade_input_errors_are_one_sentence(tmp_path):
 def test_grade_stdin_closed_is_one_sentence(monkeypatch):
     monkeypatch.setattr(sys, "stdin", None)
     with pytest.raises(TechpmError, match="standard input"):
-        gen_cli.read_answer_text("-")
+        top_cli.read_answer_text("-")
     closed = io.StringIO("x")
     closed.close()
     monkeypatch.setattr(sys, "stdin", closed)
     with pytest.raises(TechpmError, match="closed"):
-        gen_cli.read_answer_text("-")
+        top_cli.read_answer_text("-")
 
 
 def test_cohort_parameter_errors_are_one_sentence(tmp_path):

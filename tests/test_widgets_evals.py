@@ -25,7 +25,8 @@ def test_ab_test_planner_follows_its_controls():
     e = ab_test_planner(base_rate=0.10, minimum_detectable_effect=0.02, users_per_day=5_000)
     assert e.error is None and e.image.value[:4] == b"\x89PNG"
     assert e.result["plan"].n_per_arm == calc.ab_test_sample_size(0.10, 0.02) == 3841
-    assert "3,841 users per arm" in e.html.value and "2 days" in e.html.value and "3,600" in e.html.value
+    # 7,682 users at 5,000 a day take 2 days; the planner runs a test for whole weeks
+    assert "3,841 users per arm" in e.html.value and "<b>7 days</b>" in e.html.value and "3,600" in e.html.value
     e.controls["minimum_detectable_effect"].value = 0.01
     assert e.result["plan"].n_per_arm == calc.ab_test_sample_size(0.10, 0.01)
     e.controls["power"].value = 0.9

@@ -92,3 +92,21 @@ def test_static_figures_draw_what_the_calculators_say():
     v = own_line.get_xdata()[-1] * 1e6
     assert own_line.get_ydata()[-1] * 1e3 == pytest.approx(b.monthly_costs_usd(v)[0])
     assert api_line.get_ydata()[-1] * 1e3 == pytest.approx(b.monthly_costs_usd(v)[1])
+
+
+def test_the_batch_slider_reuses_the_sweep(monkeypatch):
+    from techpm.widgets import inference as module
+
+    calls = []
+    real = calc.serving_sweep
+    monkeypatch.setattr(calc, "serving_sweep", lambda *a, **k: calls.append(a) or real(*a, **k))
+    module._sweep.cache_clear()
+    e = serving_explorer(model="llama-3.1-8b", gpu="h100-sxm", n_gpus=1, batch_size=4)
+    for batch in (8, 16, 64):
+        e.controls["batch_size"].value = batch
+    assert len(calls) == 1 and e.result["estimate"].batch_size == 64
+    assert list(e.result["sweep"]) == calc.serving_sweep("llama-3.1-8b", "h100-sxm", n_gpus=1, precision="bf16",
+                                                         kv_precision="bf16", prompt_tokens=2000,
+                                                         output_tokens=300)
+    e.controls["prompt_tokens"].value = 1000      # a control the sweep depends on: computed again
+    assert e.error is None and len(calls) == 3    # (the second call was the assertion's own)

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from techpm.devtools import notebooks as nbtools
+from techpm.devtools.notebooks import slide_type
 from techpm.workshop.cohort import declared_parameters
-from techpm.workshop.slides import slide_type
 from tests.conftest import ROOT
 
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -5,8 +5,8 @@ in functions too (a lesson can run for minutes before it reaches ``from scipy im
 imports inside ``try: ... except ImportError`` (the code has a fallback), under ``if TYPE_CHECKING``, and
 the optional extras named in ``OPTIONAL`` (each is chosen by a parameter and has a tested default).
 
-    >>> needs = lesson_needs()             # {"05_rag": {"bm25s", "scipy", ...}, ...}
-    >>> missing_by_lesson()                # {"05_rag": ["scipy"]} where scipy is not installed
+    needs = lesson_needs()             # {"05_rag": {"bm25s", "scipy", ...}, ...}
+    missing_by_lesson()                # {"05_rag": ["scipy"]} where scipy is not installed
 
 ``techpm doctor`` shows the result per lesson with the one command that fixes it; a test keeps every
 package a lesson needs among pyproject's runtime dependencies.

@@ -62,6 +62,11 @@ def agent_step_success_probability(step_success: float, retries_per_step: int = 
 
     >>> round(agent_step_success_probability(0.9, 1), 4)
     0.99
+
+    Source: Anthropic, "Building effective agents" (2024-12-19),
+        https://www.anthropic.com/engineering/building-effective-agents (compounding errors); independent
+        attempts are this module's assumption.
+    Used in: no lesson directly; inside ``agent_success_probability``.
     """
     probability("step_success", step_success)
     non_negative_int("retries_per_step", retries_per_step, at_most=MAX_RETRIES)
@@ -75,6 +80,11 @@ def agent_success_probability(step_success: float, steps: int, retries_per_step:
 
     >>> round(agent_success_probability(0.95, 10), 4), round(agent_success_probability(0.95, 10, 1), 4)
     (0.5987, 0.9753)
+
+    Source: Anthropic, "Building effective agents" (2024-12-19),
+        https://www.anthropic.com/engineering/building-effective-agents (compounding errors); independent
+        attempts are this module's assumption.
+    Used in: 07 §4, exercises.
     """
     positive_int("steps", steps)
     return agent_step_success_probability(step_success, retries_per_step) ** steps
@@ -89,6 +99,11 @@ def retries_for_target_success(step_success: float, steps: int, target: float, m
 
     >>> retries_for_target_success(0.9, 10, 0.95)
     2
+
+    Source: Anthropic, "Building effective agents" (2024-12-19),
+        https://www.anthropic.com/engineering/building-effective-agents (compounding errors); independent
+        attempts are this module's assumption.
+    Used in: 07 §4, exercises.
     """
     probability("step_success", step_success)
     positive_int("steps", steps)
@@ -110,6 +125,11 @@ def expected_attempts_per_step(step_success: float, retries_per_step: int = 0) -
 
     >>> expected_attempts_per_step(0.5, 2)
     1.75
+
+    Source: Anthropic, "Building effective agents" (2024-12-19),
+        https://www.anthropic.com/engineering/building-effective-agents (compounding errors); independent
+        attempts are this module's assumption.
+    Used in: 07 (via widgets.agents).
     """
     probability("step_success", step_success)
     non_negative_int("retries_per_step", retries_per_step, at_most=MAX_RETRIES)
@@ -128,7 +148,12 @@ def _loop_args(steps: int, system_tokens: float, tokens_per_step: float) -> None
 
 
 def agent_call_prompt_tokens(steps: int, system_tokens: float, tokens_per_step: float) -> list[float]:
-    """The prompt of each call ``i = 1..steps``: ``system_tokens + i * tokens_per_step`` (it grows linearly)."""
+    """The prompt of each call ``i = 1..steps``: ``system_tokens + i * tokens_per_step`` (it grows linearly).
+
+    Source: Anthropic, "Tool use" (each call resends the conversation),
+        https://docs.anthropic.com/en/docs/build-with-claude/tool-use.
+    Used in: 07 (via widgets.agents).
+    """
     _loop_args(steps, system_tokens, tokens_per_step)
     return [float(system_tokens + i * tokens_per_step) for i in range(1, steps + 1)]
 
@@ -143,6 +168,10 @@ def agent_loop_input_tokens(steps: int, system_tokens: float, tokens_per_step: f
 
     >>> agent_loop_input_tokens(10, 2_000, 500)
     47500.0
+
+    Source: Anthropic, "Tool use" (each call resends the conversation),
+        https://docs.anthropic.com/en/docs/build-with-claude/tool-use.
+    Used in: 07 (via agents.tasks).
     """
     _loop_args(steps, system_tokens, tokens_per_step)
     return float(steps * system_tokens + tokens_per_step * steps * (steps + 1) / 2)
@@ -183,6 +212,11 @@ def agent_loop_cost(model: str, steps: int, system_tokens: float, tokens_per_ste
     long-context tier applies to exactly the calls whose prompt crosses it. Without caching call ``i``
     pays ``S + i T`` input tokens; with caching it reads ``S + (i - 1) T`` from the cache (nothing on
     call 1) and writes the rest (module docstring). Every call also pays ``output_tokens_per_step``.
+
+    Source: Anthropic, "Prompt caching", https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching,
+        at the list prices of ``data/api_prices.json``; Anthropic, "Tool use" (each call resends the
+        conversation), https://docs.anthropic.com/en/docs/build-with-claude/tool-use.
+    Used in: 07 §4, exercises.
     """
     _loop_args(steps, system_tokens, tokens_per_step)
     non_negative("output_tokens_per_step", output_tokens_per_step)
@@ -214,6 +248,11 @@ def agent_loop_cost_usd(model: str, steps: int, system_tokens: float, tokens_per
     A retried step re-sends the same prompt, so the expected bill is the loop's cost times
     ``expected_attempts_per_step(step_success, retries_per_step)`` (an approximation that ignores that a
     task which fails early stops paying; it is exact when ``retries_per_step = 0`` or ``step_success = 1``).
+
+    Source: Anthropic, "Prompt caching", https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching,
+        at the list prices of ``data/api_prices.json``; Anthropic, "Tool use" (each call resends the
+        conversation), https://docs.anthropic.com/en/docs/build-with-claude/tool-use.
+    Used in: 07 (via widgets.agents).
     """
     attempts = expected_attempts_per_step(step_success, retries_per_step)
     return agent_loop_cost(model, steps, system_tokens, tokens_per_step, output_tokens_per_step,
@@ -225,6 +264,9 @@ def cost_per_successful_task_usd(cost_per_task_usd: float, success_rate: float) 
 
     >>> cost_per_successful_task_usd(0.05, 0.5)
     0.1
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 07 (via agents.tasks).
     """
     non_negative("cost_per_task_usd", cost_per_task_usd)
     probability("success_rate", success_rate, above_zero=True)  # at 0 no task succeeds: no cost per success
@@ -263,6 +305,11 @@ def agent_loop_latency(cfg: ModelConfig | str, gpu: GPUSpec | str, steps: int, s
     does; the new tokens' attention to the cached prefix is not counted), then decodes
     ``output_tokens_per_step`` tokens at ``calc.decode_time_per_token_s`` for a context of ``S + i T``,
     then waits ``tool_time_s`` for the tool (0 on the last step, which answers instead of calling one).
+
+    Source: the roofline calculators ``calc.ttft_s`` and ``calc.decode_time_per_token_s`` (Williams et al.
+        2009, https://doi.org/10.1145/1498765.1498785); prefix caching as in vLLM's automatic prefix caching,
+        https://docs.vllm.ai/en/stable/examples/features/automatic_prefix_caching/.
+    Used in: 07 §4.
     """
     _loop_args(steps, system_tokens, tokens_per_step)
     non_negative_int("output_tokens_per_step", output_tokens_per_step)

@@ -58,6 +58,10 @@ def little_concurrency(arrival_rate_per_s: float, latency_s: float) -> float:
 
     >>> little_concurrency(20, 6.0)
     120.0
+
+    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
+        https://doi.org/10.1287/opre.9.3.383.
+    Used in: 06 §7, exercises.
     """
     non_negative("arrival_rate_per_s", arrival_rate_per_s)
     non_negative("latency_s", latency_s)
@@ -69,6 +73,10 @@ def little_latency_s(concurrency: float, arrival_rate_per_s: float) -> float:
 
     ``W = L / lambda``: a server that holds 64 requests at a time and completes 16 per second keeps each
     one for 4 s on average.
+
+    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
+        https://doi.org/10.1287/opre.9.3.383.
+    Used in: 06 §7.
     """
     non_negative("concurrency", concurrency)
     positive("arrival_rate_per_s", arrival_rate_per_s)
@@ -81,6 +89,10 @@ def replicas_for_concurrency(concurrency: float, slots_per_replica: int, target_
     ``replicas = ceil(L / (slots_per_replica * target_utilization))``. A slot is one sequence a replica
     decodes at once (its continuous-batching size, bounded by KV-cache memory). Headroom below 100% keeps
     queueing delay small when arrivals bunch up (a queue near full utilization grows without bound).
+
+    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
+        https://doi.org/10.1287/opre.9.3.383.
+    Used in: 06 (via checks.api_design).
     """
     non_negative("concurrency", concurrency)
     positive_int("slots_per_replica", slots_per_replica)
@@ -140,6 +152,10 @@ def capacity_plan(arrival_rate_per_s: float, latency_s: float, slots_per_replica
     >>> plan = capacity_plan(20, 6.0, slots_per_replica=32, gpus_per_replica=8, target_utilization=0.75)
     >>> plan.concurrency, plan.replicas, plan.gpus
     (120.0, 5, 40)
+
+    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
+        https://doi.org/10.1287/opre.9.3.383.
+    Used in: 06 §7.
     """
     positive_int("gpus_per_replica", gpus_per_replica)
     positive_int("slots_per_replica", slots_per_replica)
@@ -166,6 +182,10 @@ def capacity_plan_for(arrival_rate_per_s: float, estimate: object, target_utiliz
     >>> plan = capacity_plan_for(20, est)
     >>> plan.replicas * est.requests_per_s >= 20
     True
+
+    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
+        https://doi.org/10.1287/opre.9.3.383.
+    Used in: 03 §9.
     """
     positive("arrival_rate_per_s", arrival_rate_per_s)
     probability("target_utilization", target_utilization, above_zero=True)
@@ -248,6 +268,11 @@ def simulate_token_bucket(arrival_times_s: Sequence[float], rate_per_s: float, b
     >>> r = simulate_token_bucket([0.0] * 5, rate_per_s=1.0, burst=3)
     >>> r.allowed, r.throttled, r.retry_after_s
     (3, 2, (0.0, 0.0, 0.0, 1.0, 1.0))
+
+    Source: Anthropic, "Rate limits" (a token bucket, continuously replenished),
+        https://platform.claude.com/docs/en/api/rate-limits; the algorithm:
+        https://en.wikipedia.org/wiki/Token_bucket.
+    Used in: 06 §6, exercises.
     """
     times = [float(non_negative("arrival_times_s", t)) for t in arrival_times_s]
     if any(b < a for a, b in zip(times, times[1:], strict=False)):
@@ -337,6 +362,9 @@ def tiered_price_usd(quantity: float, tiers: Sequence[tuple[float, float]]) -> f
 
     >>> tiered_price_usd(15, [(10, 3.0), (math.inf, 2.0)])
     40.0
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: no lesson directly; inside ``plan_revenue_usd``.
     """
     non_negative("quantity", quantity)
     _check_tiers(tiers)
@@ -356,6 +384,9 @@ def volume_discount_tiers(usd_per_mtok: float, breakpoints_mtok: Sequence[float]
 
     >>> volume_discount_tiers(5.0)
     ((10.0, 5.0), (100.0, 4.0), (inf, 3.0))
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 06 §5.
     """
     non_negative("usd_per_mtok", usd_per_mtok)
     if len(discounts) != len(breakpoints_mtok) + 1:
@@ -371,7 +402,11 @@ def volume_discount_tiers(usd_per_mtok: float, breakpoints_mtok: Sequence[float]
 
 
 def plan_revenue_usd(plan: PricingPlan, usage: CustomerUsage) -> float:
-    """What ``usage`` pays under ``plan`` for the period, in US dollars."""
+    """What ``usage`` pays under ``plan`` for the period, in US dollars.
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: no lesson directly; inside ``plan_economics``.
+    """
     for name in ("requests", "input_tokens", "output_tokens"):
         non_negative(name, getattr(usage, name))
     if plan.kind == "per_token":
@@ -390,6 +425,9 @@ def token_serving_cost_usd(input_tokens: float, output_tokens: float,
 
     The cost per million tokens comes from the serving stack (GPU-hours divided by tokens served) or, for
     a company reselling a model, from the upstream API's list price (``calc.get_api_price``).
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: no lesson directly; inside ``plan_economics``.
     """
     for name, value in (("input_tokens", input_tokens), ("output_tokens", output_tokens),
                         ("cost_in_usd_per_mtok", cost_in_usd_per_mtok),
@@ -402,6 +440,9 @@ def gross_margin_fraction(revenue_usd: float, cost_usd: float) -> float:
     """Gross margin ``(revenue - cost) / revenue``: 0.6 means 60 cents of each dollar are left after serving.
 
     Negative when serving costs more than it brings in.
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: no lesson directly; inside ``plan_economics``.
     """
     positive("revenue_usd", revenue_usd)
     non_negative("cost_usd", cost_usd)
@@ -434,6 +475,9 @@ def plan_economics(plan: PricingPlan, customers: Sequence[CustomerUsage],
     """Revenue, serving cost and gross margin of ``plan`` over ``customers``.
 
     Costs per million input/output tokens are explicit inputs: the serving stack's or the upstream API's.
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 06 §5, exercises.
     """
     if not customers or not all(isinstance(u, CustomerUsage) for u in customers):
         raise TechpmError(f"customers must list at least one CustomerUsage, got {customers!r}.")
@@ -478,6 +522,11 @@ def backoff_ceiling_s(retry: int, initial_s: float = SDK_INITIAL_RETRY_DELAY_S,
 
     >>> [backoff_ceiling_s(n) for n in range(6)]
     [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+
+    Source: AWS Architecture Blog, "Exponential Backoff and Jitter",
+        https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/; defaults from the anthropic
+        Python SDK, src/anthropic/_constants.py, https://github.com/anthropics/anthropic-sdk-python.
+    Used in: no lesson directly; inside ``backoff_delay_range_s``.
     """
     if isinstance(retry, bool) or not isinstance(retry, int) or retry < 0:
         raise TechpmError(f"retry must be a whole number of at least 0, got {retry!r}.")
@@ -488,7 +537,13 @@ def backoff_ceiling_s(retry: int, initial_s: float = SDK_INITIAL_RETRY_DELAY_S,
 
 def backoff_delay_range_s(retry: int, jitter: str = "sdk", initial_s: float = SDK_INITIAL_RETRY_DELAY_S,
                           max_s: float = SDK_MAX_RETRY_DELAY_S) -> tuple[float, float]:
-    """The (shortest, longest) wait before retry ``retry`` under ``jitter`` (one of ``JITTER_KINDS``)."""
+    """The (shortest, longest) wait before retry ``retry`` under ``jitter`` (one of ``JITTER_KINDS``).
+
+    Source: AWS Architecture Blog, "Exponential Backoff and Jitter",
+        https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/; defaults from the anthropic
+        Python SDK, src/anthropic/_constants.py, https://github.com/anthropics/anthropic-sdk-python.
+    Used in: 06 §8.
+    """
     lo, hi = _jitter(jitter)
     ceiling = backoff_ceiling_s(retry, initial_s, max_s)
     return lo * ceiling, hi * ceiling
@@ -496,7 +551,13 @@ def backoff_delay_range_s(retry: int, jitter: str = "sdk", initial_s: float = SD
 
 def expected_backoff_s(retry: int, jitter: str = "sdk", initial_s: float = SDK_INITIAL_RETRY_DELAY_S,
                        max_s: float = SDK_MAX_RETRY_DELAY_S) -> float:
-    """Mean wait before retry ``retry``: the midpoint of the uniform range (``7/8`` of the ceiling for the SDK)."""
+    """Mean wait before retry ``retry``: the midpoint of the uniform range (``7/8`` of the ceiling for the SDK).
+
+    Source: AWS Architecture Blog, "Exponential Backoff and Jitter",
+        https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/; defaults from the anthropic
+        Python SDK, src/anthropic/_constants.py, https://github.com/anthropics/anthropic-sdk-python.
+    Used in: 06 (via checks.api_design).
+    """
     lo, hi = backoff_delay_range_s(retry, jitter, initial_s, max_s)
     return (lo + hi) / 2
 
@@ -509,6 +570,11 @@ def expected_total_backoff_s(retries: int, jitter: str = "sdk", initial_s: float
 
     >>> expected_total_backoff_s(2)   # the SDK's default: 0.875 * (0.5 + 1.0)
     1.3125
+
+    Source: AWS Architecture Blog, "Exponential Backoff and Jitter",
+        https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/; defaults from the anthropic
+        Python SDK, src/anthropic/_constants.py, https://github.com/anthropics/anthropic-sdk-python.
+    Used in: 06 §8.
     """
     non_negative_int("retries", retries, at_most=MAX_RETRIES)
     return float(sum(expected_backoff_s(n, jitter, initial_s, max_s) for n in range(retries)))
@@ -519,6 +585,9 @@ def retry_attempts_expected(failure_probability: float, max_retries: int = SDK_D
 
     ``E[attempts] = 1 + p + p**2 + ... + p**R = (1 - p**(R+1)) / (1 - p)``: under a full outage (p = 1)
     every request is sent R + 1 times, which is how retries turn an overload into a retry storm.
+
+    Source: independent attempts (the geometric distribution); a definition, no external figure.
+    Used in: 06 §8.
     """
     probability("failure_probability", failure_probability)
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -530,7 +599,11 @@ def retry_attempts_expected(failure_probability: float, max_retries: int = SDK_D
 
 
 def retry_success_probability(failure_probability: float, max_retries: int = SDK_DEFAULT_MAX_RETRIES) -> float:
-    """Chance that one of the ``max_retries + 1`` independent attempts succeeds: ``1 - p**(R+1)``."""
+    """Chance that one of the ``max_retries + 1`` independent attempts succeeds: ``1 - p**(R+1)``.
+
+    Source: independent attempts (the geometric distribution); a definition, no external figure.
+    Used in: 06 §8.
+    """
     probability("failure_probability", failure_probability)
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         raise TechpmError(f"max_retries must be a whole number of at least 0, got {max_retries!r}.")

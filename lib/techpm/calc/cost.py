@@ -88,6 +88,11 @@ def api_cost_breakdown(
 
     Token counts are totals (one call, or many summed). Pass ``requests`` (how many calls the totals
     are spread over, evenly) to apply a per-request long-context tier; see the module docstring.
+
+    Source: Anthropic, "Pricing", https://docs.anthropic.com/en/docs/about-claude/pricing, at the list prices
+        of ``data/api_prices.json`` (each row with its URL and date). Batch discount: Anthropic, "Batch
+        processing", https://docs.anthropic.com/en/docs/build-with-claude/batch-processing.
+    Used in: 07 (via agents.context).
     """
     price = get_api_price(model)
     flag("batch", batch)
@@ -142,6 +147,10 @@ def api_cost_usd(
 
     >>> round(api_cost_usd("claude-haiku-5-5", 1_000_000, 0), 2) == get_api_price("claude-haiku-5-5").input_usd_per_mtok
     True
+
+    Source: Anthropic, "Pricing", https://docs.anthropic.com/en/docs/about-claude/pricing, at the list prices
+        of ``data/api_prices.json`` (each row with its URL and date).
+    Used in: 00, exercises; 02 §7, exercises; 03 §8, §9, exercises; 04 §2; 05 §4, §8, exercises; 06 (via apisim.dashboard); 07 (via agents.context); 08 exercises; 09 §3; 10 exercises.
     """
     return api_cost_breakdown(model, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, batch,
                               requests=requests, cache_write_ttl=cache_write_ttl).total_usd
@@ -170,6 +179,11 @@ def api_workload_cost(
 
     With no prefix (``cached_prefix_tokens=0``) this is the plain price of ``requests`` calls. The
     long-context tier, if the model has one, is decided per request from ``prompt_tokens``.
+
+    Source: Anthropic, "Pricing", https://docs.anthropic.com/en/docs/about-claude/pricing, at the list prices
+        of ``data/api_prices.json`` (each row with its URL and date). Prompt caching: Anthropic, "Prompt
+        caching", https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching.
+    Used in: 03 (via widgets.inference).
     """
     positive_int("requests", requests)
     positive("prompt_tokens", prompt_tokens)
@@ -204,6 +218,11 @@ def routed_cost_usd(shares: Mapping[str, float] | Iterable[tuple[str, float]], i
 
     >>> round(routed_cost_usd({"claude-haiku-5-5": 1.0}, 1e6, 0), 2)
     0.1
+
+    Source: Anthropic, "Pricing", https://docs.anthropic.com/en/docs/about-claude/pricing, at the list prices
+        of ``data/api_prices.json`` (each row with its URL and date). Routing: Ong et al. 2024, "RouteLLM",
+        https://arxiv.org/abs/2406.18665.
+    Used in: 03 §8.
     """
     if isinstance(shares, Mapping):
         pairs = list(shares.items())

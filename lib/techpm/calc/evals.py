@@ -46,6 +46,10 @@ def design_effect(units_per_cluster: float, icc: float) -> float:
 
     >>> design_effect(5, 0.1)
     1.4
+
+    Source: Kish 1965, *Survey Sampling*; Donner & Klar 2000, *Design and Analysis of Cluster Randomization
+        Trials in Health Research*, ch. 2.
+    Used in: no lesson directly; inside ``plan_ab_test``.
     """
     positive("units_per_cluster", units_per_cluster)
     if units_per_cluster < 1:
@@ -55,7 +59,11 @@ def design_effect(units_per_cluster: float, icc: float) -> float:
 
 
 def labelling_cost_usd(n_items: int, usd_per_label: float, labels_per_item: int = 1) -> float:
-    """Dollars to label ``n_items`` items ``labels_per_item`` times each (two raters to measure agreement)."""
+    """Dollars to label ``n_items`` items ``labels_per_item`` times each (two raters to measure agreement).
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 04 §2.
+    """
     positive_int("n_items", n_items)
     non_negative("usd_per_label", usd_per_label)
     positive_int("labels_per_item", labels_per_item)
@@ -86,6 +94,10 @@ def plan_eval(margin: float, confidence: float = 0.95, expected_accuracy: float 
 
     ``expected_accuracy = 0.5`` is the safe worst case; a model near 90% needs fewer items for the same
     margin. ``labels_per_item = 2`` buys inter-rater agreement (kappa) at twice the price.
+
+    Source: the normal-approximation sample size of ``calc.stats.sample_size_for_margin``; labelling cost is a
+        definition.
+    Used in: 04 (via widgets.evals).
     """
     probability("expected_accuracy", expected_accuracy)
     n = sample_size_for_margin(margin, expected_accuracy, confidence)
@@ -136,6 +148,11 @@ def plan_ab_test(base_rate: float, minimum_detectable_effect: float, users_per_d
     counts the units (conversations) a day. With more than two
     arms each treatment is compared with the control at the same ``alpha`` (no correction for multiple
     comparisons is applied; divide alpha by the number of treatments if you want Bonferroni's).
+
+    Source: Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions", 3rd ed. 2003, ch. 4
+        (checked against statsmodels); Cohen 1988, ch. 6 for ``method="arcsine"``. Whole weeks: Kohavi, Tang &
+        Xu 2020, *Trustworthy Online Controlled Experiments*, ch. 1 and 3.
+    Used in: 04 §3, exercises.
     """
     positive("units_per_user", units_per_user)
     probability("icc", icc)

@@ -93,6 +93,10 @@ def compute_flops_per_s(gpu: GPUSpec | str, compute_precision: str = "bf16") -> 
     """Dense tensor-core throughput of ``gpu`` in ``compute_precision`` ('bf16', 'fp16', 'fp8', 'int8').
 
     'bf16' falls back to fp16 on chips without bf16 (the T4). A chip without the mode is a clear error.
+
+    Source: the dense tensor-core rates in ``data/gpus.json`` (each row from the vendor's datasheet, with its
+        URL).
+    Used in: 07 (via agents.context).
     """
     g = _gpu(gpu)
     key = str(compute_precision).strip().lower()
@@ -112,6 +116,11 @@ def decode_weight_bytes(cfg: ModelConfig | str, bytes_per_param: float = 2, batc
     experts, only the experts some token is routed to are read: with ``k`` of ``n`` experts per token and
     routing assumed uniform and independent, a layer touches on average ``n * (1 - (1 - k/n)**tokens)``
     experts: ``k`` at batch 1 (Mixtral: 13B of 47B), nearly all ``n`` once a few dozen tokens share a step.
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 03 §4.
     """
     c = model_config(cfg)
     positive("bytes_per_param", bytes_per_param)
@@ -199,6 +208,11 @@ def tp_allreduce_s(cfg: ModelConfig | str, gpu: GPUSpec | str, tokens: int, n_gp
         t = 2 * n_layers * 2 (n - 1) / n * tokens * d_model * bytes_per_value / (interconnect / 2)
 
     Zero for one GPU. Per-message latency (microseconds per all-reduce) is left out, so this is a floor.
+
+    Source: Shoeybi et al. 2019, "Megatron-LM", sec. 3, https://arxiv.org/abs/1909.08053; Patarasuk & Yuan
+        2009, https://doi.org/10.1016/j.jpdc.2008.09.002 (ring all-reduce); link rates from
+        ``data/gpus.json``.
+    Used in: no lesson directly; inside ``decode_step``, ``prefill_step``.
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("tokens", tokens)
@@ -231,6 +245,11 @@ def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int,
     the weights once, plus the KV cache written for all ``B * P`` tokens. ``compute_efficiency`` and
     ``memory_efficiency`` override ``efficiency`` for one rate; ``tp_communication`` adds the
     tensor-parallel all-reduces (``tp_allreduce_s``).
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 03 §1; 07 (via agents.context).
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("prompt_tokens", prompt_tokens)
@@ -252,7 +271,13 @@ def prefill_step(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int,
 def prefill_time_s(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int, batch_size: int = 1,
                    n_gpus: int = 1, efficiency: float = 1.0, *, bytes_per_param: float = 2,
                    kv_bytes_per_value: float = 2, compute_precision: str = "bf16") -> float:
-    """Seconds to prefill ``batch_size`` prompts of ``prompt_tokens`` (roofline bound; see ``prefill_step``)."""
+    """Seconds to prefill ``batch_size`` prompts of ``prompt_tokens`` (roofline bound; see ``prefill_step``).
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 01 (via measure).
+    """
     return prefill_step(cfg, gpu, prompt_tokens, batch_size, n_gpus, efficiency, bytes_per_param=bytes_per_param,
                         kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision).time_s
 
@@ -263,6 +288,11 @@ def ttft_s(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: int, n_gpu
     """Time to first token on an idle replica: the prefill of one prompt (its last position yields the token).
 
     Queueing behind other requests and the network come on top.
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 03 §2; 09 §3.
     """
     return prefill_time_s(cfg, gpu, prompt_tokens, 1, n_gpus, efficiency, bytes_per_param=bytes_per_param,
                           kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision)
@@ -279,6 +309,11 @@ def decode_step(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1,
     FLOPs ``B * forward_flops_per_token(cfg, context + 1)``; bytes: the weights once
     (``decode_weight_bytes``) + every sequence's KV cache (``kv_cache_bytes(cfg, context + 1, B)``).
     The efficiency and communication options are ``prefill_step``'s.
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 03 §1.
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("batch_size", batch_size)
@@ -306,6 +341,11 @@ def decode_time_per_token_s(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_si
     At batch 1 this is about ``weight bytes / bandwidth``: Llama 3.1 8B in bf16 on an H100 SXM,
     15 GB / 3.35 TB/s = 4.5 ms. Raises a ``TechpmError`` that explains itself when the weights and the
     KV cache do not fit in ``n_gpus`` GPUs (``calc.memory_fit``).
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 01 §7; 03 §2, §3, §7, exercises.
     """
     return decode_step(cfg, gpu, batch_size, context_tokens, bytes_per_param, n_gpus, efficiency,
                        kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision).time_s
@@ -317,6 +357,11 @@ def decode_tokens_per_s(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: 
     """Output tokens per second of the whole batch: ``batch_size / decode_time_per_token_s``.
 
     Each user sees ``1 / decode_time_per_token_s`` tokens/s.
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 07 (via agents.tasks).
     """
     return batch_size / decode_time_per_token_s(cfg, gpu, batch_size, context_tokens, bytes_per_param, n_gpus,
                                                 efficiency, kv_bytes_per_value=kv_bytes_per_value,
@@ -336,6 +381,11 @@ def critical_batch_size(gpu: GPUSpec | str, bytes_per_param: float = 2, compute_
 
     >>> round(critical_batch_size("h100-sxm"))
     295
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 03 §4, exercises.
     """
     g = _gpu(gpu)
     positive("bytes_per_param", bytes_per_param)
@@ -351,6 +401,11 @@ def compute_bound_batch_size(cfg: ModelConfig | str, gpu: GPUSpec | str, context
     ``math.inf`` when no batch up to ``max_batch`` gets there: each sequence adds as many bytes (its KV
     cache) as its FLOPs can cover, which happens at long context. Ignores whether that batch fits in
     memory (compare ``calc.max_batch_size``).
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 03 §4.
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("max_batch", max_batch)
@@ -455,6 +510,11 @@ def serving_efficiencies(efficiency: float | None = None, compute_efficiency: fl
     ``DECODE_MEMORY_EFFICIENCY``, with tensor-parallel communication. A number scales both peak rates
     and leaves communication out unless ``tp_communication=True``: ``efficiency=1.0`` is the roofline
     bound. ``compute_efficiency`` / ``memory_efficiency`` override one share.
+
+    Source: gpt-fast's measured bandwidth shares, https://github.com/pytorch-labs/gpt-fast (README
+        "Benchmarks"); Pope et al. 2022, https://arxiv.org/abs/2211.05102; Dubey et al. 2024, Table 4,
+        https://arxiv.org/abs/2407.21783 (see ``DECODE_MEMORY_EFFICIENCY``).
+    Used in: no lesson directly; inside ``serving_estimate``.
     """
     if efficiency is None:
         ce, me, comm = PREFILL_COMPUTE_EFFICIENCY, DECODE_MEMORY_EFFICIENCY, True
@@ -486,6 +546,12 @@ def serving_estimate(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1
     ``PREFILL_COMPUTE_EFFICIENCY`` of the FLOP/s, and the all-reduces of tensor parallelism over the
     GPUs' interconnect (``serving_efficiencies``). ``efficiency=1.0`` gives the roofline bound: the best
     any engine could do on this hardware.
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+        Realistic shares: see ``serving_efficiencies``.
+    Used in: 03 §2, §6, §8, §9, exercises; 06 §3, §5.
     """
     c, g = model_config(cfg), _gpu(gpu)
     fmt = get_quant_format(precision)
@@ -522,6 +588,11 @@ def serving_sweep(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, p
     team tunes; it ends where the KV cache fills the memory. Batch sizes that do not fit are left out;
     if not even batch 1 fits, the error says why. ``efficiency`` as in ``serving_estimate`` (None =
     realistic, 1.0 = the roofline bound).
+
+    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
+        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
+        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
+    Used in: 03 §4.
     """
     c, g = model_config(cfg), _gpu(gpu)
     kwargs = {"n_gpus": n_gpus, "precision": precision, "prompt_tokens": prompt_tokens,
@@ -568,6 +639,10 @@ def simulate_batching(output_tokens: Sequence[int], batch_size: int, policy: str
 
     >>> simulate_batching([10, 1, 1, 1], 2, "static").steps, simulate_batching([10, 1, 1, 1], 2).steps
     (11, 10)
+
+    Source: Yu et al. 2022, "Orca", OSDI, https://www.usenix.org/conference/osdi22/presentation/yu (continuous
+        batching).
+    Used in: 03 §4.
     """
     lengths = list(output_tokens) if not isinstance(output_tokens, (str, bytes)) else []
     if not lengths or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in lengths):

@@ -126,6 +126,11 @@ def image_token_detail(width_px: float, height_px: float, provider: str = "anthr
 
     >>> image_token_detail(2048, 4096, "openai")
     ImageTokens(provider='openai', width_px=2048, height_px=4096, resized_width_px=768.0, resized_height_px=1536.0, tiles=6, tokens=1105)
+
+    Source: Anthropic, "Vision", https://platform.claude.com/docs/en/build-with-claude/vision; OpenAI,
+        "Vision: calculating costs", https://platform.openai.com/docs/guides/vision#calculating-costs (read
+        2026-11-29).
+    Used in: 08 §1, §4.
     """
     positive("width_px", width_px)
     positive("height_px", height_px)
@@ -153,12 +158,21 @@ def image_tokens(width_px: float, height_px: float, provider: str = "anthropic",
 
     >>> image_tokens(1000, 1000), image_tokens(1024, 1024, "openai")
     (1334, 765)
+
+    Source: Anthropic, "Vision", https://platform.claude.com/docs/en/build-with-claude/vision; OpenAI,
+        "Vision: calculating costs", https://platform.openai.com/docs/guides/vision#calculating-costs (read
+        2026-11-29).
+    Used in: 08 §1, §4, exercises.
     """
     return image_token_detail(width_px, height_px, provider, detail=detail).tokens
 
 
 def video_frames(duration_s: float, frames_per_s: float) -> int:
-    """Frames sampled from a ``duration_s`` clip at ``frames_per_s``: ``ceil(duration_s * frames_per_s)``, at least 1."""
+    """Frames sampled from a ``duration_s`` clip at ``frames_per_s``: ``ceil(duration_s * frames_per_s)``, at least 1.
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 08 §2.
+    """
     positive("duration_s", duration_s)
     positive("frames_per_s", frames_per_s)
     return max(1, math.ceil(duration_s * frames_per_s - 1e-9))
@@ -170,12 +184,22 @@ def video_tokens(duration_s: float, frames_per_s: float, width_px: float, height
 
     >>> video_tokens(60, 1, 1000, 1000)
     80040
+
+    Source: frames billed as images: Anthropic, "Vision",
+        https://platform.claude.com/docs/en/build-with-claude/vision; OpenAI, "Vision: calculating costs",
+        https://platform.openai.com/docs/guides/vision#calculating-costs (read 2026-11-29).
+    Used in: 08 §2, exercises.
     """
     return video_frames(duration_s, frames_per_s) * image_tokens(width_px, height_px, provider)
 
 
 def media_cost_usd(tokens: float, model: str = "claude-haiku-5-5") -> float:
-    """List price in US dollars of ``tokens`` input tokens (images, frames) sent to tabled ``model``."""
+    """List price in US dollars of ``tokens`` input tokens (images, frames) sent to tabled ``model``.
+
+    Source: Anthropic, "Pricing", https://docs.anthropic.com/en/docs/about-claude/pricing, at the list prices
+        of ``data/api_prices.json`` (each row with its URL and date).
+    Used in: 08 §1, §2.
+    """
     non_negative("tokens", tokens)
     return api_cost_usd(model, tokens, 0)
 
@@ -203,14 +227,22 @@ def _audio_rows() -> dict[str, dict[str, Any]]:
 
 
 def audio_price_ids(kind: str | None = None) -> list[str]:
-    """Ids of the priced speech models; ``kind`` filters to 'stt' or 'tts'."""
+    """Ids of the priced speech models; ``kind`` filters to 'stt' or 'tts'.
+
+    Source: the list prices in ``data/audio_prices.json`` (each row with its URL and date).
+    Used in: 08 §2.
+    """
     if kind is not None and kind not in ("stt", "tts"):
         raise unknown_name("speech model kind", str(kind), ("stt", "tts"))
     return [i for i, r in _audio_rows().items() if kind is None or r["kind"] == kind]
 
 
 def get_audio_price(model: str) -> AudioPrice:
-    """The tabled list price of speech model ``model`` (e.g. 'gpt-transcribe', 'tts-1')."""
+    """The tabled list price of speech model ``model`` (e.g. 'gpt-transcribe', 'tts-1').
+
+    Source: the list prices in ``data/audio_prices.json`` (each row with its URL and date).
+    Used in: 08 §2.
+    """
     rows = _audio_rows()
     key = str(model).strip().lower()
     if key not in rows:
@@ -228,12 +260,20 @@ def _priced(model: str, kind: str) -> AudioPrice:
 
 
 def stt_usd_per_minute(model: str = "gpt-transcribe") -> float:
-    """US dollars per minute of transcribed audio at ``model``'s list price."""
+    """US dollars per minute of transcribed audio at ``model``'s list price.
+
+    Source: the list prices in ``data/audio_prices.json`` (each row with its URL and date).
+    Used in: 08 §2.
+    """
     return float(_priced(model, "stt").usd_per_minute)
 
 
 def tts_usd_per_minute(model: str = "gpt-4o-mini-tts", chars_per_minute: float = TTS_CHARS_PER_MINUTE) -> float:
-    """US dollars per minute of synthesized speech: the per-minute price, or ``usd_per_mchar * chars/min / 1e6``."""
+    """US dollars per minute of synthesized speech: the per-minute price, or ``usd_per_mchar * chars/min / 1e6``.
+
+    Source: the list prices in ``data/audio_prices.json`` (each row with its URL and date).
+    Used in: 08 §2.
+    """
     positive("chars_per_minute", chars_per_minute)
     price = _priced(model, "tts")
     if price.usd_per_minute is not None:
@@ -242,7 +282,11 @@ def tts_usd_per_minute(model: str = "gpt-4o-mini-tts", chars_per_minute: float =
 
 
 def speech_cost_usd(minutes: float, model: str, chars_per_minute: float = TTS_CHARS_PER_MINUTE) -> float:
-    """US dollars for ``minutes`` of audio through speech model ``model`` (either direction)."""
+    """US dollars for ``minutes`` of audio through speech model ``model`` (either direction).
+
+    Source: the list prices in ``data/audio_prices.json`` (each row with its URL and date).
+    Used in: 08 §5.
+    """
     non_negative("minutes", minutes)
     if get_audio_price(model).kind == "stt":
         return minutes * stt_usd_per_minute(model)
@@ -293,6 +337,10 @@ def voice_latency_budget(endpointing_ms: float, asr_ms: float, llm_ttft_ms: floa
 
     >>> voice_latency_budget(110, 150, 350, 250, 60).total_ms
     920.0
+
+    Source: the serial stages of a streaming cascade; stage times measured by
+        https://callingscout.ai/research/below-400ms (read 2026-11-29; ``MEASURED_CASCADE_MS``).
+    Used in: 08 §5, exercises.
     """
     stages = {"endpointing_ms": endpointing_ms, "asr_ms": asr_ms, "llm_ttft_ms": llm_ttft_ms,
               "tts_first_audio_ms": tts_first_audio_ms, "network_ms": network_ms}
@@ -308,6 +356,10 @@ def speech_to_speech_latency_budget(endpointing_ms: float, model_first_audio_ms:
     """A native speech-to-speech model: audio in, audio out, no separate transcription or synthesis hop.
 
     ``total = endpointing + model time to first audio + network``.
+
+    Source: the same budget without the transcription and synthesis hops; targets in ``VOICE_TARGET_MS``
+        (https://altersquare.io/?p=12917).
+    Used in: 08 §5, exercises.
     """
     for name, value in (("endpointing_ms", endpointing_ms), ("model_first_audio_ms", model_first_audio_ms),
                         ("network_ms", network_ms)):
@@ -357,6 +409,10 @@ def word_errors(reference: str, hypothesis: str) -> WordErrors:
 
     Among alignments of minimum edit distance, the one with the most hits is reported, then the fewest
     substitutions, so that the counts are well defined.
+
+    Source: Jurafsky & Martin, *Speech and Language Processing*, 3rd ed., ch. 16,
+        https://web.stanford.edu/~jurafsky/slp3/.
+    Used in: 08 §6.
     """
     ref, hyp = _words("reference", reference), _words("hypothesis", hypothesis)
     if not ref:
@@ -383,6 +439,10 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
 
     >>> word_error_rate("the cat sat on the mat", "the cat sat on mat today")
     0.3333333333333333
+
+    Source: Jurafsky & Martin, *Speech and Language Processing*, 3rd ed., ch. 16,
+        https://web.stanford.edu/~jurafsky/slp3/.
+    Used in: no lesson yet (library use only).
     """
     return word_errors(reference, hypothesis).wer
 
@@ -392,6 +452,10 @@ def character_error_rate(reference: str, hypothesis: str) -> float:
 
     >>> round(character_error_rate("Total: 1,280.00", "Total: 1,200.00"), 3)
     0.067
+
+    Source: Jurafsky & Martin, *Speech and Language Processing*, 3rd ed., ch. 16,
+        https://web.stanford.edu/~jurafsky/slp3/.
+    Used in: 08 §6.
     """
     for name, text in (("reference", reference), ("hypothesis", hypothesis)):
         if not isinstance(text, str):
@@ -407,6 +471,10 @@ def box_iou(box_a: Sequence[float], box_b: Sequence[float]) -> float:
 
     >>> box_iou((0, 0, 10, 10), (5, 0, 15, 10))
     0.3333333333333333
+
+    Source: Everingham et al. 2010, "The PASCAL Visual Object Classes (VOC) Challenge",
+        https://doi.org/10.1007/s11263-009-0275-4.
+    Used in: 08 §6, exercises.
     """
     for name, box in (("box_a", box_a), ("box_b", box_b)):
         ok = isinstance(box, Sequence) and len(box) == 4 and all(
@@ -422,7 +490,11 @@ def box_iou(box_a: Sequence[float], box_b: Sequence[float]) -> float:
 
 def x_height_px(font_px: float, scale: float = 1.0, x_height_em: float = X_HEIGHT_EM) -> float:
     """Height in pixels of a lower-case letter once the image is scaled by ``scale``:
-    ``font_px * x_height_em * scale`` (``font_px`` = font size in pixels, e.g. ``pt / 72 * dpi``)."""
+    ``font_px * x_height_em * scale`` (``font_px`` = font size in pixels, e.g. ``pt / 72 * dpi``).
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 08 §4.
+    """
     positive("font_px", font_px)
     positive("scale", scale)
     positive("x_height_em", x_height_em)
@@ -432,7 +504,12 @@ def x_height_px(font_px: float, scale: float = 1.0, x_height_em: float = X_HEIGH
 def legibility(x_height: float) -> str:
     """How an OCR engine fares on text of this x-height (Tesseract's guidance): 'good' (>= 20 px),
     'marginal' (10-20 px) or 'poor' (< 10 px). Vision-language models often read smaller screen text than
-    that; the thresholds are a sourced floor for OCR, not a measurement of a VLM: test on your own images."""
+    that; the thresholds are a sourced floor for OCR, not a measurement of a VLM: test on your own images.
+
+    Source: Tesseract FAQ, https://github.com/tesseract-ocr/tessdoc/blob/main/FAQ-Old.md (x-height of 20 px
+        preferred, little chance below about 10 px).
+    Used in: 08 §4.
+    """
     non_negative("x_height", x_height)
     if x_height >= OCR_GOOD_X_HEIGHT_PX:
         return "good"
@@ -448,6 +525,9 @@ def page_pixels(dpi: float, width_in: float = LETTER_PAGE_IN[0], height_in: floa
 
     >>> page_pixels(150)
     (1275, 1650)
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 08 §4.
     """
     positive("dpi", dpi)
     positive("width_in", width_in)
@@ -457,7 +537,13 @@ def page_pixels(dpi: float, width_in: float = LETTER_PAGE_IN[0], height_in: floa
 
 def page_image_tokens(dpi: float, provider: str = "anthropic", width_in: float = LETTER_PAGE_IN[0],
                       height_in: float = LETTER_PAGE_IN[1]) -> int:
-    """Image tokens of one page scanned at ``dpi`` (after the provider's own downscaling)."""
+    """Image tokens of one page scanned at ``dpi`` (after the provider's own downscaling).
+
+    Source: Anthropic, "Vision", https://platform.claude.com/docs/en/build-with-claude/vision; OpenAI,
+        "Vision: calculating costs", https://platform.openai.com/docs/guides/vision#calculating-costs (read
+        2026-11-29).
+    Used in: no lesson directly; inside ``document_cost``.
+    """
     return image_tokens(*page_pixels(dpi, width_in, height_in), provider)
 
 
@@ -489,6 +575,10 @@ def document_cost(pages: int, route: str, *, text_tokens_per_page: float, output
 
     Input tokens per page: 'ocr' = text; 'vlm' = the page image; 'pdf' = text + page image; each plus
     ``prompt_tokens_per_page`` of instructions. The OCR engine's fee applies to the 'ocr' route only.
+
+    Source: Anthropic, "PDF support", https://platform.claude.com/docs/en/build-with-claude/pdf-support; OCR
+        at ``OCR_USD_PER_PAGE`` (AWS Textract pricing, https://aws.amazon.com/textract/pricing/).
+    Used in: 08 §4, exercises.
     """
     if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
         raise TechpmError(f"pages must be a whole number of at least 1, got {pages!r}.")

@@ -51,6 +51,11 @@ def effective_bits_per_param(bits_per_param: float, group_size: int | None = Non
     4.5
     >>> effective_bits_per_param(4, 128, zero_bits=4)   # GPTQ/AWQ, 4-bit, group 128
     4.15625
+
+    Source: llama.cpp ``ggml-common.h`` block layouts,
+        https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-common.h; AutoGPTQ ``QuantLinear``,
+        https://github.com/AutoGPTQ/AutoGPTQ/blob/main/auto_gptq/nn_modules/qlinear/qlinear_cuda.py.
+    Used in: no lesson directly; inside ``weights_bytes``.
     """
     positive("bits_per_param", bits_per_param)
     non_negative("scale_bits", scale_bits)
@@ -74,6 +79,11 @@ def weights_bytes(n_params: float, bits_per_param: float, group_size: int | None
     18
     >>> round(weights_bytes(68_976_648_192, 16) / 1e9)   # Llama 2 70B in fp16, GB
     138
+
+    Source: llama.cpp ``ggml-common.h`` block layouts,
+        https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-common.h; AutoGPTQ ``QuantLinear``,
+        https://github.com/AutoGPTQ/AutoGPTQ/blob/main/auto_gptq/nn_modules/qlinear/qlinear_cuda.py.
+    Used in: 03 exercises.
     """
     positive("n_params", n_params)
     bits = effective_bits_per_param(bits_per_param, group_size, scale_bits=scale_bits, zero_bits=zero_bits)
@@ -164,12 +174,20 @@ QUANT_FORMATS: dict[str, QuantFormat] = {f.id: f for f in (
 
 
 def quant_format_ids() -> list[str]:
-    """Ids of the formats in ``QUANT_FORMATS``, widest first."""
+    """Ids of the formats in ``QUANT_FORMATS``, widest first.
+
+    Source: ``QUANT_FORMATS``: each format row names its paper.
+    Used in: 03 §6.
+    """
     return list(QUANT_FORMATS)
 
 
 def get_quant_format(name: str | QuantFormat) -> QuantFormat:
-    """The format called ``name`` ('bf16', 'fp8', 'int8', 'int4-gptq', 'int4-awq'), or ``name`` itself."""
+    """The format called ``name`` ('bf16', 'fp8', 'int8', 'int4-gptq', 'int4-awq'), or ``name`` itself.
+
+    Source: ``QUANT_FORMATS``: each format row names its paper.
+    Used in: 03 §6.
+    """
     if isinstance(name, QuantFormat):
         return name
     if not isinstance(name, str):

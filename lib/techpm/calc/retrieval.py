@@ -73,6 +73,10 @@ def recall_at_k(ranked_ids: Sequence[object], relevant_ids: Iterable[object], k:
 
     >>> recall_at_k(["a", "b", "c"], {"c", "z"}, k=3)
     0.5
+
+    Source: Manning, Raghavan & Schütze, *Introduction to Information Retrieval* (2008), ch. 8,
+        https://nlp.stanford.edu/IR-book/html/htmledition/evaluation-in-information-retrieval-1.html.
+    Used in: 05 (via checks.rag); 07 (via rag.eval); 08 (via multimodal.retrieval).
     """
     ranked, relevant = _ranking(ranked_ids, relevant_ids)
     positive_int("k", k)
@@ -86,6 +90,11 @@ def mrr(ranked_ids: Sequence[object], relevant_ids: Iterable[object]) -> float:
 
     >>> mrr(["a", "b", "c"], {"b"})
     0.5
+
+    Source: Voorhees 1999, "The TREC-8 Question Answering Track Report"; Manning, Raghavan & Schütze,
+        *Introduction to Information Retrieval* (2008), ch. 8,
+        https://nlp.stanford.edu/IR-book/html/htmledition/evaluation-in-information-retrieval-1.html.
+    Used in: 05 (via checks.rag); 07 (via rag.eval).
     """
     ranked, relevant = _ranking(ranked_ids, relevant_ids)
     for rank, doc in enumerate(ranked, start=1):
@@ -102,6 +111,10 @@ def ndcg_at_k(ranked_ids: Sequence[object], relevant_ids: Iterable[object], k: i
 
     >>> round(ndcg_at_k(["x", "a"], {"a"}, k=2), 4)
     0.6309
+
+    Source: Järvelin & Kekäläinen 2002, "Cumulated gain-based evaluation of IR techniques", ACM TOIS 20(4),
+        https://doi.org/10.1145/582415.582418.
+    Used in: 05 (via rag.eval); 07 (via rag.eval).
     """
     ranked, relevant = _ranking(ranked_ids, relevant_ids)
     positive_int("k", k)
@@ -117,6 +130,9 @@ def embedding_storage_bytes(n_chunks: int, dim: int, bytes_per_value: float = 4)
 
     >>> embedding_storage_bytes(1_000_000, 1024)
     4096000000
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 05 exercises.
     """
     if isinstance(n_chunks, bool) or not isinstance(n_chunks, int) or n_chunks < 0:
         raise TechpmError(f"n_chunks must be a whole number of at least 0, got {n_chunks!r}.")
@@ -131,6 +147,11 @@ def hnsw_index_bytes(n_chunks: int, dim: int, connectivity: int = 16, bytes_per_
     ``connectivity`` is HNSW's M (links per node on the upper levels; level 0 keeps 2M). hnswlib's
     ALGO_PARAMS.md puts the graph at "roughly M * 8-10 bytes per stored element"; upper levels add a few
     percent.
+
+    Source: hnswlib, ALGO_PARAMS.md ("roughly M * 8-10 bytes per stored element"),
+        https://github.com/nmslib/hnswlib/blob/master/ALGO_PARAMS.md; Malkov & Yashunin,
+        https://arxiv.org/abs/1603.09320.
+    Used in: 05 §3, exercises.
     """
     positive_int("connectivity", connectivity)
     links = math.ceil(n_chunks * 2 * connectivity * HNSW_BYTES_PER_LINK) if n_chunks else 0
@@ -138,7 +159,11 @@ def hnsw_index_bytes(n_chunks: int, dim: int, connectivity: int = 16, bytes_per_
 
 
 def embedding_cost_usd(n_tokens: float, model: str, batch: bool = False) -> float:
-    """US dollars to embed ``n_tokens`` with the tabled embedding ``model`` (input tokens only)."""
+    """US dollars to embed ``n_tokens`` with the tabled embedding ``model`` (input tokens only).
+
+    Source: the embedding list prices in ``data/api_prices.json`` (each row with its URL and date).
+    Used in: 05 §8, exercises; 07 (via agents.context).
+    """
     non_negative("n_tokens", n_tokens)
     if get_api_price(model).kind != "embedding":
         raise TechpmError(f"{model!r} is not an embedding model; choose one of the table's kind "
@@ -150,6 +175,10 @@ def exact_search_seconds(n_chunks: int, dim: int, memory_bytes_per_s: float, byt
     """Time for one brute-force (exact) query: every vector is read once, so bytes / bandwidth.
 
     A scan is memory-bound: 2 FLOP per 4-byte value is far below what a CPU core can compute per byte read.
+
+    Source: a memory-bound scan (the roofline model, Williams et al. 2009,
+        https://doi.org/10.1145/1498765.1498785).
+    Used in: 05 (via rag.scale).
     """
     positive("memory_bytes_per_s", memory_bytes_per_s)
     return embedding_storage_bytes(n_chunks, dim, bytes_per_value) / memory_bytes_per_s
@@ -171,6 +200,10 @@ def hnsw_query_seconds(n_chunks: int, dim: int, measured_s: float, n_measured: i
     billion-scale systems answer in milliseconds: DiskANN serves SIFT1B (1 billion 128-d vectors) at
     "< 3ms mean latency and 95%+ 1-recall@1" on one 16-core machine (Subramanya et al. 2019, NeurIPS,
     https://papers.nips.cc/paper/2019/hash/09853c7fb1d3f8ee67a61b6bf4a7f8e6-Abstract.html).
+
+    Source: Malkov & Yashunin 2016, https://arxiv.org/abs/1603.09320 (a query visits about log n nodes),
+        scaled from a measurement.
+    Used in: 05 (via rag.scale).
     """
     positive_int("n_chunks", n_chunks)
     positive_int("dim", dim)
@@ -187,7 +220,11 @@ def hnsw_query_seconds(n_chunks: int, dim: int, measured_s: float, n_measured: i
 
 def vector_shards_needed(index_bytes: float, memory_bytes_per_node: float, fill: float = 0.7) -> int:
     """Machines needed to hold an index in memory, filling each to ``fill`` of its RAM (headroom for
-    the OS, queries and growth): ceil(index_bytes / (memory_bytes_per_node * fill))."""
+    the OS, queries and growth): ceil(index_bytes / (memory_bytes_per_node * fill)).
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 05 exercises.
+    """
     non_negative("index_bytes", index_bytes)
     positive("memory_bytes_per_node", memory_bytes_per_node)
     probability("fill", fill, above_zero=True)
@@ -196,7 +233,11 @@ def vector_shards_needed(index_bytes: float, memory_bytes_per_node: float, fill:
 
 def chunks_that_fit(budget_tokens: float, chunk_tokens: float, overhead_tokens: float = 0) -> int:
     """How many chunks of ``chunk_tokens`` fit in a context budget after ``overhead_tokens``
-    (instructions, question, room for the answer): floor((budget - overhead) / chunk)."""
+    (instructions, question, room for the answer): floor((budget - overhead) / chunk).
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 05 §4, exercises.
+    """
     positive("budget_tokens", budget_tokens)
     positive("chunk_tokens", chunk_tokens)
     non_negative("overhead_tokens", overhead_tokens)
@@ -207,6 +248,10 @@ def text_tokens_estimate(text_or_chars: str | int) -> int:
     """Planning estimate of a text's token count: characters / 4 (OpenAI's rule of thumb for English).
 
     Pass the text or its length in characters. For billing, count with the provider's tokenizer.
+
+    Source: OpenAI, "What are tokens and how to count them",
+        https://help.openai.com/en/articles/4936856-what-are-tokens-and-how-to-count-them.
+    Used in: 05 §4, §8; 07 §7.
     """
     n_chars = len(text_or_chars) if isinstance(text_or_chars, str) else text_or_chars
     if isinstance(n_chars, bool) or not isinstance(n_chars, int) or n_chars < 0:

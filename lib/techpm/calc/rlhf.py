@@ -64,6 +64,9 @@ def bradley_terry_prob(reward_a: float, reward_b: float) -> float:
     Only the difference matters: adding the same constant to both rewards changes nothing, which is why
     InstructGPT shifts its reward model so that demonstrations score 0 on average (section 3.5).
     A reward gap of 1 gives 0.731; a gap of 0 gives 0.5.
+
+    Source: Bradley & Terry 1952; Ouyang et al. 2022, eq. 1, https://arxiv.org/abs/2203.02155.
+    Used in: 02 §3, §5, exercises.
     """
     _finite("reward_a", reward_a)
     _finite("reward_b", reward_b)
@@ -72,7 +75,11 @@ def bradley_terry_prob(reward_a: float, reward_b: float) -> float:
 
 def dpo_implicit_reward(policy_logp: float, ref_logp: float, beta: float = 0.1) -> float:
     """DPO's implicit reward of one response: ``beta * (policy_logp - ref_logp)`` (Rafailov et al. 2023, eq. 5,
-    without the prompt-only term that cancels in every comparison). TRL logs it as ``rewards/chosen``."""
+    without the prompt-only term that cancels in every comparison). TRL logs it as ``rewards/chosen``.
+
+    Source: Rafailov et al. 2023, eq. 5, https://arxiv.org/abs/2305.18290.
+    Used in: no lesson yet (library use only).
+    """
     _log_prob("policy_logp", policy_logp)
     _log_prob("ref_logp", ref_logp)
     positive("beta", beta)
@@ -89,6 +96,9 @@ def dpo_loss(policy_chosen_logp: float, policy_rejected_logp: float, ref_chosen_
     model. At the start of training the policy equals the reference, every margin is 0 and the loss is
     ``log 2 = 0.693``. ``beta`` sets how far the policy may move from the reference: the paper uses 0.1
     (0.5 for summarisation), Llama 3 uses 0.1 (Dubey et al. 2024, section 4.1.4).
+
+    Source: Rafailov et al. 2023, "Direct Preference Optimization", eq. 7, https://arxiv.org/abs/2305.18290.
+    Used in: 02 exercises.
     """
     for name, value in (("policy_chosen_logp", policy_chosen_logp), ("policy_rejected_logp", policy_rejected_logp),
                         ("ref_chosen_logp", ref_chosen_logp), ("ref_rejected_logp", ref_rejected_logp)):
@@ -105,6 +115,10 @@ def kl_penalized_reward(reward: float, policy_logp: float, ref_logp: float, beta
     average over the policy's own samples is ``KL(pi || pi_ref)``, so the expected value of this reward is
     ``E[r] - beta * KL``. Stiennon et al. 2020; Ouyang et al. 2022, eq. 2 (beta = 0.02, App. C.4).
     ``beta = 0`` removes the leash; a large beta keeps the policy at the reference.
+
+    Source: Stiennon et al. 2020, https://arxiv.org/abs/2009.01325; Ouyang et al. 2022, eq. 2,
+        https://arxiv.org/abs/2203.02155.
+    Used in: 02 §4.
     """
     _finite("reward", reward)
     _log_prob("policy_logp", policy_logp)
@@ -118,6 +132,9 @@ def comparisons_per_ranking(k: int) -> int:
 
     InstructGPT showed labellers K = 4 to 9 responses per prompt (section 3.5): a ranking of 9 gives 36
     comparisons, which is why its reward model saw far more comparisons than its ~33k prompts.
+
+    Source: Ouyang et al. 2022, section 3.5, https://arxiv.org/abs/2203.02155.
+    Used in: 02 §7, exercises.
     """
     positive_int("k", k)
     if k < 2:
@@ -131,6 +148,10 @@ def best_of_n_kl(n: int) -> float:
     Gao et al. 2022 (section 2) use it as the x-axis of their over-optimisation curves. It is exact when
     no two samples tie; with ties (a finite set of responses) the true KL is smaller. n = 1 gives 0;
     n = 16 gives 1.83 nats; it grows like log n.
+
+    Source: Gao, Schulman & Hilton 2022, "Scaling Laws for Reward Model Overoptimization", section 2,
+        https://arxiv.org/abs/2210.10760.
+    Used in: no lesson yet (library use only).
     """
     positive_int("n", n)
     return math.log(n) - (n - 1) / n
@@ -147,6 +168,9 @@ def max_accuracy_from_agreement(agreement: float) -> float:
     clear. InstructGPT's labellers agreed 72.6% of the time (Ouyang et al. 2022, section 3.4): no reward
     model could beat 83.6% on such labels. Agreement itself is *not* the cap: a model that knows p_i
     beats a second labeller.
+
+    Source: derived in this function's docstring (two labellers agreeing a of the time).
+    Used in: 02 §3.
     """
     _finite("agreement", agreement)
     if not 0.5 <= agreement <= 1:

@@ -91,7 +91,13 @@ def _stage(stage: str) -> str:
 
 
 def rlhf_model_copies(stage: str) -> tuple[ModelCopy, ...]:
-    """The models a stage holds: PPO holds four (policy, reference, reward, value), DPO two."""
+    """The models a stage holds: PPO holds four (policy, reference, reward, value), DPO two.
+
+    Source: Ouyang et al. 2022, "Training language models to follow instructions with human feedback", section
+        3.5 and App. C.4, https://arxiv.org/abs/2203.02155; Rafailov et al. 2023, "Direct Preference
+        Optimization", https://arxiv.org/abs/2305.18290.
+    Used in: no lesson directly; inside ``rlhf_memory_bytes``.
+    """
     return _COPIES[_stage(stage)]
 
 
@@ -113,6 +119,12 @@ def rlhf_memory_bytes(n_params: float, stage: str = "ppo", reward_params: float 
 
     ``reward_params`` is the size of the reward and value models (default: the policy's size). For a 7B
     policy with a 7B reward model, PPO holds 7e9 * (16 + 2 + 2 + 16) = 252 GB, DPO 7e9 * (16 + 2) = 126 GB.
+
+    Source: Ouyang et al. 2022, "Training language models to follow instructions with human feedback", section
+        3.5 and App. C.4, https://arxiv.org/abs/2203.02155; Rafailov et al. 2023, "Direct Preference
+        Optimization", https://arxiv.org/abs/2305.18290. 16 bytes per trainable parameter: Rajbhandari et al.
+        2019, "ZeRO", section 3.1, https://arxiv.org/abs/1910.02054.
+    Used in: 02 §7, §9, exercises.
     """
     positive("n_params", n_params)
     if reward_params is not None:
@@ -136,6 +148,12 @@ def rlhf_stage_flops(stage: str, n_params: float, n_tokens: float, reward_params
     ``pretrain_mix_tokens`` (PPO only) adds InstructGPT's pretraining-gradient mix at 6N per token.
     For a mixture-of-experts model pass the *active* parameter count: compute follows active
     parameters, memory (``rlhf_memory_bytes``) follows the total.
+
+    Source: Ouyang et al. 2022, "Training language models to follow instructions with human feedback", section
+        3.5 and App. C.4, https://arxiv.org/abs/2203.02155; Rafailov et al. 2023, "Direct Preference
+        Optimization", https://arxiv.org/abs/2305.18290. 6N per token: Kaplan et al. 2020, "Scaling Laws for
+        Neural Language Models", section 2.1, https://arxiv.org/abs/2001.08361.
+    Used in: 02 §1, §9.
     """
     key = _stage(stage)
     positive("n_params", n_params)
@@ -159,7 +177,11 @@ def rlhf_stage_flops(stage: str, n_params: float, n_tokens: float, reward_params
 
 def preference_labeling_cost_usd(n_comparisons: float, usd_per_comparison: float = HUMAN_USD_PER_COMPARISON,
                                  labels_per_comparison: int = 1) -> float:
-    """Dollars to label ``n_comparisons`` pairs, each by ``labels_per_comparison`` people."""
+    """Dollars to label ``n_comparisons`` pairs, each by ``labels_per_comparison`` people.
+
+    Source: Lee et al. 2023, "RLAIF vs. RLHF", App. L, https://arxiv.org/abs/2309.00267.
+    Used in: 02 §7.
+    """
     non_negative("n_comparisons", n_comparisons)
     non_negative("usd_per_comparison", usd_per_comparison)
     positive_int("labels_per_comparison", labels_per_comparison)
@@ -174,6 +196,9 @@ def ai_labeling_cost_usd(n_comparisons: float, input_tokens: float, output_token
     (a rationale and a verdict); ``passes = 2`` asks twice with the responses swapped, to cancel position
     bias, as Lee et al. 2023 do. Their worked example (App. L, GPT-4 at $30 / $60 per million tokens,
     830 tokens in, 61 out): 2 * (830 * 30 + 61 * 60) / 1e6 = $0.057 per comparison.
+
+    Source: Lee et al. 2023, "RLAIF vs. RLHF", App. L, https://arxiv.org/abs/2309.00267.
+    Used in: 02 §7.
     """
     for name, value in (("n_comparisons", n_comparisons), ("input_tokens", input_tokens),
                         ("output_tokens", output_tokens), ("input_usd_per_mtok", input_usd_per_mtok),
@@ -230,6 +255,12 @@ def rlhf_budget(n_params: float, n_comparisons: int, usd_per_label: float = HUMA
     (InstructGPT capped each at 1k tokens). GPU-hours = FLOPs / (peak 16-bit FLOP/s * ``mfu``); the price is
     the cheapest tabled on-demand price for ``gpu`` unless ``usd_per_gpu_hour`` is given. ``min_gpus`` is
     the number of GPUs whose memory holds the model states; training uses ``max(n_gpus, min_gpus)``.
+
+    Source: Ouyang et al. 2022, "Training language models to follow instructions with human feedback", section
+        3.5 and App. C.4, https://arxiv.org/abs/2203.02155; Rafailov et al. 2023, "Direct Preference
+        Optimization", https://arxiv.org/abs/2305.18290. Labels: Lee et al. 2023, "RLAIF vs. RLHF", App. L,
+        https://arxiv.org/abs/2309.00267.
+    Used in: 02 exercises.
     """
     key = _stage(method)
     if key not in ("ppo", "dpo"):

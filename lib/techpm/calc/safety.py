@@ -92,6 +92,11 @@ def rule_of_three(n: int) -> float:
 
     Hanley & Lippman-Hand (1983): none of 300 attacks succeeded, so the success rate is below about
     1% (3 / 300). Good for n > 30; ``zero_failure_upper_bound`` is the exact value it approximates.
+
+    Source: Hanley & Lippman-Hand 1983, "If nothing goes wrong, is everything all right?", JAMA 249(13),
+        https://doi.org/10.1001/jama.1983.03330370053031; Eypasch et al. 1995, BMJ 311,
+        https://doi.org/10.1136/bmj.311.7005.619.
+    Used in: 09 §2.
     """
     return 3 / positive_int("n", n)
 
@@ -103,6 +108,10 @@ def zero_failure_upper_bound(n: int, confidence: float = 0.95) -> float:
 
     The largest rate that still gives a (1 - confidence) chance of n clean trials in a row. One clean
     trial bounds the rate only below 95%; 300 clean trials bound it below 0.994% (rule of three: 1%).
+
+    Source: Clopper & Pearson 1934, "The use of confidence or fiducial limits illustrated in the case of the
+        binomial", Biometrika 26(4), https://doi.org/10.1093/biomet/26.4.404 (k = 0).
+    Used in: 09 §2, §6.
     """
     positive_int("n", n)
     c = _confidence(confidence)
@@ -116,6 +125,10 @@ def failure_rate_upper_bound(failures: int, n: int, confidence: float = 0.95) ->
     P(X <= k | n, p) = I_{1-p}(n - k, k + 1) = 1 - c, solved by bisection. With no failures it equals
     ``zero_failure_upper_bound``; with every trial failing it is 1. Same as
     ``scipy.stats.beta.ppf(confidence, k + 1, n - k)``.
+
+    Source: Clopper & Pearson 1934, "The use of confidence or fiducial limits illustrated in the case of the
+        binomial", Biometrika 26(4), https://doi.org/10.1093/biomet/26.4.404.
+    Used in: 09 §2.
     """
     positive_int("n", n)
     non_negative_int("failures", failures)
@@ -147,6 +160,10 @@ def trials_to_bound_rate(max_rate: float, confidence: float = 0.95) -> int:
     The smallest n with ``zero_failure_upper_bound(n, confidence) <= max_rate``: 59 clean attacks to
     claim below 5%, 2,995 to claim below 0.1%. One success resets the claim (see
     ``failure_rate_upper_bound``).
+
+    Source: Clopper & Pearson 1934, "The use of confidence or fiducial limits illustrated in the case of the
+        binomial", Biometrika 26(4), https://doi.org/10.1093/biomet/26.4.404 (k = 0, solved for n).
+    Used in: 09 §2, §6, §7, exercises.
     """
     probability("max_rate", max_rate, open_interval=True)
     c = _confidence(confidence)
@@ -172,6 +189,10 @@ def layered_miss_rate(miss_rates: Sequence[float]) -> float:
     A classifier that misses 10% in front of a model that complies with 20% of what reaches it:
     0.1 * 0.2 = 2%. Layers tend to miss the same attacks (a good paraphrase fools both), so the real
     rate sits above this product; ``layered_miss_rate_range`` gives the range without the assumption.
+
+    Source: independence: the product of the miss rates; without it, the Fréchet bounds (Fréchet 1951, Annales
+        de l'Université de Lyon, Section A 14, 53-77).
+    Used in: 09 §2, exercises.
     """
     return math.prod(_miss_rates(miss_rates))
 
@@ -183,6 +204,10 @@ def layered_miss_rate_range(miss_rates: Sequence[float]) -> tuple[float, float]:
         upper = min_i m_i                      every layer misses what the best layer misses
 
     (the Frechet bounds). For 10% and 20%: 0 to 10%; the independent 2% is just one point inside.
+
+    Source: independence: the product of the miss rates; without it, the Fréchet bounds (Fréchet 1951, Annales
+        de l'Université de Lyon, Section A 14, 53-77).
+    Used in: 09 §2, exercises.
     """
     rates = _miss_rates(miss_rates)
     return max(0.0, sum(rates) - (len(rates) - 1)), min(rates)
@@ -208,7 +233,11 @@ class RateWithInterval:
 
 
 def rate_with_interval(events: int, trials: int, confidence: float = 0.95, label: str = "") -> RateWithInterval:
-    """``events`` of ``trials`` as a rate with its two-sided Wilson interval (``calc.wilson_interval``)."""
+    """``events`` of ``trials`` as a rate with its two-sided Wilson interval (``calc.wilson_interval``).
+
+    Source: Wilson 1927, JASA 22(158), https://doi.org/10.1080/01621459.1927.10502953.
+    Used in: 09 §4.
+    """
     _events_of(events, trials, "events", "trials")
     low, high = wilson_interval(events, trials, confidence)
     return RateWithInterval(label, events, trials, events / trials, low, high)
@@ -221,6 +250,9 @@ def attack_success_rates(counts: Mapping[str, tuple[int, int]], confidence: floa
     ``counts`` maps a category to (successful attacks, attempts): ``{"jailbreak": (3, 120), ...}``.
     The last row, labelled ``total_label`` (None to leave it out), pools every category. A category
     with few attempts gets a wide interval: the number to grow before trusting its rate.
+
+    Source: Wilson 1927, JASA 22(158), https://doi.org/10.1080/01621459.1927.10502953 (per category).
+    Used in: 09 §2, §4.
     """
     if not _mapping("counts", counts):
         raise TechpmError("counts must map at least one category to (successes, attempts), got none.")
@@ -245,6 +277,10 @@ def expected_error_cost_usd(violation_rate: float, over_refusal_rate: float, har
     ``harmful_share`` s is the share of real traffic that is harmful: when it is 1%, a 2% over-refusal
     rate refuses 1.98 benign requests per 100, while a 10% violation rate lets 0.1 harmful ones through.
     The dollar values are yours to set (incident cost, a lost user): the formula only weighs them.
+
+    Source: Elkan 2001, "The foundations of cost-sensitive learning", IJCAI,
+        https://www.ijcai.org/Proceedings/2001/Papers/111.pdf.
+    Used in: 09 (via safety.classifier).
     """
     probability("violation_rate", violation_rate)
     probability("over_refusal_rate", over_refusal_rate)
@@ -272,6 +308,9 @@ def screening_overhead(request_usd: float, request_latency_s: float, screen_usd:
     In series (the screen must pass before the model starts) it adds its whole latency; run beside the
     model (start both, discard the answer if the screen objects) it adds only what it takes beyond the
     model, max(0, screen - model), at the price of paying for answers that are thrown away.
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 09 §3.
     """
     positive("request_usd", request_usd)
     positive("request_latency_s", request_latency_s)
@@ -300,6 +339,9 @@ def mitigation_times(reported_h: Sequence[float], fixed_h: Sequence[float | None
 
     ``fixed_h[i]`` is None for an issue still open; open issues are counted, not averaged in, and a
     dashboard should show them beside the percentiles (a fast median with many open issues flatters).
+
+    Source: a definition: the median and the nearest-rank 90th percentile of the fix times.
+    Used in: 09 §7.
     """
     reported_h, fixed_h = _list("reported_h", reported_h), _list("fixed_h", fixed_h)
     if len(reported_h) != len(fixed_h):
@@ -335,6 +377,10 @@ def layer_misses(misses: Mapping[str, Sequence[bool]], confidence: float = 0.95)
 
     ``misses`` maps each layer to one flag per attack (True: the layer let it through), all over the same
     attacks in the same order. A joint rate well above the product means the layers fail together.
+
+    Source: independence: the product of the miss rates; without it, the Fréchet bounds (Fréchet 1951, Annales
+        de l'Université de Lyon, Section A 14, 53-77).
+    Used in: 09 §3.
     """
     if not _mapping("misses", misses):
         raise TechpmError("misses must hold at least one layer's flags, got none.")

@@ -49,6 +49,10 @@ def selfhost_usd_per_mtok(usd_per_gpu_hour: float, tokens_per_s: float, n_gpus: 
 
     >>> round(selfhost_usd_per_mtok(3.60, 1000), 4)    # $3.60/h, 1,000 tokens/s, always busy
     1.0
+
+    Source: a definition (rent is paid per hour, busy or idle), with on-demand GPU list prices from
+        ``data/gpu_prices.json`` (each row with its URL and date).
+    Used in: 06 §5.
     """
     positive("usd_per_gpu_hour", usd_per_gpu_hour)
     positive("tokens_per_s", tokens_per_s)
@@ -61,7 +65,12 @@ def selfhost_usd_per_mtok(usd_per_gpu_hour: float, tokens_per_s: float, n_gpus: 
 
 
 def gpu_monthly_usd(usd_per_gpu_hour: float, n_gpus: int = 1, hours: float = HOURS_PER_MONTH) -> float:
-    """What ``n_gpus`` rented GPUs cost for a month (``hours`` of it), busy or not."""
+    """What ``n_gpus`` rented GPUs cost for a month (``hours`` of it), busy or not.
+
+    Source: a definition (rent is paid per hour, busy or idle), with on-demand GPU list prices from
+        ``data/gpu_prices.json`` (each row with its URL and date).
+    Used in: 03 §9.
+    """
     positive("usd_per_gpu_hour", usd_per_gpu_hour)
     positive_int("n_gpus", n_gpus)
     positive("hours", hours)
@@ -73,6 +82,10 @@ def selfhost_monthly_usd(requests_per_month: float, replica_monthly_usd: float,
     """Monthly cost of enough replicas for ``requests_per_month``: ``ceil(v / capacity) * replica cost``.
 
     Zero requests need no replica (a real service keeps at least one running; compare at v > 0).
+
+    Source: a definition (rent is paid per hour, busy or idle), with on-demand GPU list prices from
+        ``data/gpu_prices.json`` (each row with its URL and date).
+    Used in: no lesson yet (library use only).
     """
     non_negative("requests_per_month", requests_per_month)
     positive("replica_monthly_usd", replica_monthly_usd)
@@ -150,6 +163,10 @@ def selfhost_breakeven(usd_per_gpu_hour: float, n_gpus: int, requests_per_s: flo
     (4672000, 13140000)
     >>> selfhost_breakeven(4.0, 8, 10, api_usd_per_request=0.001, utilization=0.5).breaks_even
     False
+
+    Source: a definition (rent is paid per hour, busy or idle), with on-demand GPU list prices from
+        ``data/gpu_prices.json`` (each row with its URL and date).
+    Used in: 03 §9, exercises.
     """
     positive("requests_per_s", requests_per_s)
     positive("api_usd_per_request", api_usd_per_request)

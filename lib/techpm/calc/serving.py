@@ -63,7 +63,11 @@ def _gpu(gpu: GPUSpec | str) -> GPUSpec:
 
 
 def kv_precision_bytes(precision: str | float) -> float:
-    """Bytes per cached value for a cache precision name ('bf16', 'fp8', ...) or a number of bytes."""
+    """Bytes per cached value for a cache precision name ('bf16', 'fp8', ...) or a number of bytes.
+
+    Source: the storage widths of the formats (bf16/fp16: 2 bytes, fp8: 1); a definition.
+    Used in: 03 §5.
+    """
     if isinstance(precision, (int, float)) and not isinstance(precision, bool):
         return positive("precision", precision)
     if isinstance(precision, str) and precision.strip().lower() in KV_BYTES_PER_VALUE:
@@ -153,6 +157,10 @@ def memory_fit(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, batc
     >>> fit = memory_fit("llama-3.1-70b", "h100-sxm", n_gpus=1, batch_size=1, context_tokens=4096)
     >>> fit.fits, round(fit.weights_bytes / 1e9, 1)
     (False, 141.1)
+
+    Source: vLLM engine arguments (``--gpu-memory-utilization`` 0.9),
+        https://docs.vllm.ai/en/latest/configuration/engine_args/.
+    Used in: 03 §3, exercises; 07 (via agents.tasks).
     """
     c, g = model_config(cfg), _gpu(gpu)
     positive_int("n_gpus", n_gpus)
@@ -183,6 +191,10 @@ def min_gpus(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1, co
 
     >>> min_gpus("llama-3.1-70b", "h100-sxm", batch_size=32, context_tokens=8192)
     4
+
+    Source: vLLM engine arguments (``--gpu-memory-utilization`` 0.9),
+        https://docs.vllm.ai/en/latest/configuration/engine_args/.
+    Used in: 01 §7; 03 §3, §6, exercises; 07 (via agents.tasks).
     """
     positive_int("max_gpus", max_gpus)
     one = memory_fit(cfg, gpu, 1, batch_size, context_tokens, bytes_per_param, kv_bytes_per_value,
@@ -201,7 +213,13 @@ def min_gpus(cfg: ModelConfig | str, gpu: GPUSpec | str, batch_size: int = 1, co
 def max_batch_size(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, context_tokens: int = 4096,
                    bytes_per_param: float = 2, kv_bytes_per_value: float = 2,
                    memory_utilization: float = GPU_MEMORY_UTILIZATION) -> int:
-    """Most sequences of ``context_tokens`` one replica can hold at once (0 if the weights do not fit)."""
+    """Most sequences of ``context_tokens`` one replica can hold at once (0 if the weights do not fit).
+
+    Source: vLLM engine arguments (``--gpu-memory-utilization`` 0.9),
+        https://docs.vllm.ai/en/latest/configuration/engine_args/. Kwon et al. 2023, "Efficient Memory
+        Management for Large Language Model Serving with PagedAttention", https://arxiv.org/abs/2309.06180.
+    Used in: 03 §5.
+    """
     positive_int("context_tokens", context_tokens)
     return memory_fit(cfg, gpu, n_gpus, 1, context_tokens, bytes_per_param, kv_bytes_per_value,
                       memory_utilization).max_batch_size
@@ -224,6 +242,10 @@ def kv_utilization_reserved(sequence_tokens: Sequence[int], reserved_tokens: int
 
     ``sum(lengths) / (n_sequences * reserved_tokens)``: a server that must reserve the maximum output
     length for every request uses only what the requests actually produce.
+
+    Source: Kwon et al. 2023, "Efficient Memory Management for Large Language Model Serving with
+        PagedAttention", https://arxiv.org/abs/2309.06180.
+    Used in: 03 §5.
     """
     lengths = _lengths(sequence_tokens)
     positive_int("reserved_tokens", reserved_tokens)
@@ -239,6 +261,10 @@ def kv_utilization_paged(sequence_tokens: Sequence[int], block_tokens: int = PAG
 
     >>> kv_utilization_paged([100, 17])   # 117 tokens in 7 + 2 blocks of 16
     0.8125
+
+    Source: Kwon et al. 2023, "Efficient Memory Management for Large Language Model Serving with
+        PagedAttention", https://arxiv.org/abs/2309.06180. (blocks of 16 tokens)
+    Used in: 03 §5.
     """
     lengths = _lengths(sequence_tokens)
     positive_int("block_tokens", block_tokens)

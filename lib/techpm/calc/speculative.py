@@ -39,6 +39,10 @@ def speculative_expected_tokens(alpha: float, gamma: int) -> float:
 
     >>> round(speculative_expected_tokens(0.8, 4), 4)
     3.3616
+
+    Source: Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative Decoding",
+        https://arxiv.org/abs/2211.17192, Eq. 1.
+    Used in: 03 §7.
     """
     probability("alpha", alpha)
     non_negative_int("gamma", gamma)
@@ -55,6 +59,10 @@ def speculative_speedup(alpha: float, gamma: int, cost_ratio: float) -> float:
 
     >>> round(speculative_speedup(0.8, 4, 0.05), 3)
     2.801
+
+    Source: Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative Decoding",
+        https://arxiv.org/abs/2211.17192, Theorem 3.8.
+    Used in: 03 §7, exercises.
     """
     expected = speculative_expected_tokens(alpha, gamma)
     non_negative("cost_ratio", cost_ratio)
@@ -67,6 +75,10 @@ def speculative_compute_factor(alpha: float, gamma: int, ops_ratio: float) -> fl
     Each iteration runs the target on ``gamma + 1`` positions and the draft ``gamma`` times (each
     ``ops_ratio`` of a target pass) to produce ``speculative_expected_tokens`` tokens. Above 1: the
     extra FLOPs that buy the latency.
+
+    Source: Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative Decoding",
+        https://arxiv.org/abs/2211.17192, section 3.4.
+    Used in: 03 §7.
     """
     expected = speculative_expected_tokens(alpha, gamma)
     non_negative("ops_ratio", ops_ratio)
@@ -80,6 +92,10 @@ def optimal_draft_tokens(alpha: float, cost_ratio: float, max_gamma: int = 16) -
 
     >>> optimal_draft_tokens(0.8, 0.05)
     8
+
+    Source: Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative Decoding",
+        https://arxiv.org/abs/2211.17192, Theorem 3.8, maximised over gamma.
+    Used in: 03 §7.
     """
     probability("alpha", alpha)
     non_negative("cost_ratio", cost_ratio)

@@ -70,7 +70,11 @@ def _confidence(confidence: float) -> float:
 
 
 def normal_quantile(p: float) -> float:
-    """``z`` with ``P(Z <= z) = p`` for a standard normal: 1.96 for p = 0.975."""
+    """``z`` with ``P(Z <= z) = p`` for a standard normal: 1.96 for p = 0.975.
+
+    Source: Python's ``statistics.NormalDist().inv_cdf`` (the standard normal quantile).
+    Used in: 04 (via checks.evals).
+    """
     probability("p", p, open_interval=True)
     return _NORMAL.inv_cdf(p)
 
@@ -126,7 +130,12 @@ def _t_pdf(t: float, df: float) -> float:
 
 
 def t_cdf(t: float, df: float) -> float:
-    """P(T <= t) for Student's t with ``df`` degrees of freedom."""
+    """P(T <= t) for Student's t with ``df`` degrees of freedom.
+
+    Source: Abramowitz & Stegun 26.7.1, 26.5.27 and 26.7.5; Press et al., "Numerical Recipes", 3rd ed.,
+        section 6.4 (checked against scipy.stats.t).
+    Used in: no lesson yet (library use only).
+    """
     positive("df", df)
     if not isinstance(t, (int, float)) or isinstance(t, bool) or not math.isfinite(t):
         raise TechpmError(f"t must be a finite number, got {t!r}.")
@@ -160,6 +169,10 @@ def t_quantile(p: float, df: float) -> float:
     above 2,000 df the Cornish-Fisher series (A&S 26.7.5, five terms) is exact to ~1e-13; otherwise
     Newton's method on the exact CDF, started from that series and kept inside a bracket, converges
     to ~1e-12 (tested against scipy.stats.t.ppf).
+
+    Source: Abramowitz & Stegun 26.7.1, 26.5.27 and 26.7.5; Press et al., "Numerical Recipes", 3rd ed.,
+        section 6.4 (checked against scipy.stats.t).
+    Used in: no lesson directly; inside ``paired_difference``.
     """
     probability("p", p, open_interval=True)
     positive("df", df)
@@ -213,6 +226,11 @@ def wald_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[flo
 
     Shown for contrast: at 20 of 20 correct it claims [1, 1], certainty from twenty items. Use
     ``wilson_interval``.
+
+    Source: the normal approximation to the binomial (Wald interval); compare Wilson 1927, "Probable
+        inference, the law of succession, and statistical inference", JASA 22(158),
+        https://doi.org/10.1080/01621459.1927.10502953.
+    Used in: 04 §3; 07 (via checks.agents).
     """
     successes, n = _counts(successes, n)
     z = _two_sided_z(confidence)
@@ -231,6 +249,10 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     the Wald interval collapses to a point (Wilson 1927; Brown, Cai & DasGupta 2001, "Interval
     Estimation for a Binomial Proportion", Statistical Science 16(2), recommend it for small n).
     84 of 100: (0.756, 0.899). Same as statsmodels ``proportion_confint(method="wilson")``.
+
+    Source: Wilson 1927, "Probable inference, the law of succession, and statistical inference", JASA 22(158),
+        https://doi.org/10.1080/01621459.1927.10502953.
+    Used in: 04 §3, §7, exercises; 07 exercises.
     """
     successes, n = _counts(successes, n)
     z = _two_sided_z(confidence)
@@ -244,7 +266,11 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
 
 
 def margin_of_error(n: int, p: float = 0.5, confidence: float = 0.95) -> float:
-    """Half-width z sqrt(p(1-p)/n) of a rate measured on ``n`` items: 0.098 for 100 items at p = 0.5."""
+    """Half-width z sqrt(p(1-p)/n) of a rate measured on ``n`` items: 0.098 for 100 items at p = 0.5.
+
+    Source: the normal-approximation half-width z sqrt(p(1-p)/n).
+    Used in: 04 §4.
+    """
     positive_int("n", n)
     probability("p", p)
     return _two_sided_z(confidence) * math.sqrt(p * (1 - p) / n)
@@ -258,6 +284,9 @@ def sample_size_for_margin(margin: float, p: float = 0.5, confidence: float = 0.
     p = 0.5 is the worst case: +-5 points at 95% takes 385 items, +-2 points 2,401, +-1 point 9,604.
     Halving the margin quadruples the items. A model near 90% accuracy needs fewer (p(1-p) = 0.09 vs
     0.25). Same as statsmodels ``samplesize_confint_proportion(p, margin, method="normal")``, rounded up.
+
+    Source: the normal-approximation half-width z sqrt(p(1-p)/n), solved for n.
+    Used in: 04 §3, §4, §7, exercises; 07 §3; 09 §7, exercises.
     """
     positive("margin", margin)
     if margin >= 1:
@@ -280,7 +309,11 @@ not on data. Each entry is (upper bound, label)."""
 
 
 def kappa_band(kappa: float) -> str:
-    """The Landis & Koch (1977) label for a kappa: 0.65 -> 'substantial'."""
+    """The Landis & Koch (1977) label for a kappa: 0.65 -> 'substantial'.
+
+    Source: Landis & Koch 1977, Biometrics 33(1), https://doi.org/10.2307/2529310.
+    Used in: 04 §6.
+    """
     if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not -1 <= kappa <= 1:
         raise TechpmError(f"kappa must be a number between -1 and 1, got {kappa!r}.")
     if kappa < 0:
@@ -304,7 +337,11 @@ def _paired_labels(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -
 
 
 def percent_agreement(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -> float:
-    """Share of items on which two raters give the same label (kappa's p_o)."""
+    """Share of items on which two raters give the same label (kappa's p_o).
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 04 §6.
+    """
     a, b = _paired_labels(labels_a, labels_b)
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
@@ -324,6 +361,10 @@ def cohens_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable],
     Returns ``nan`` when chance agreement is 1 (both raters gave every item the same single label):
     kappa is undefined there; report percent agreement instead. At most ``KAPPA_MAX_CATEGORIES``
     (1,000) distinct labels.
+
+    Source: Cohen 1960, Educational and Psychological Measurement 20(1),
+        https://doi.org/10.1177/001316446002000104; weighted: Cohen 1968, Psychological Bulletin 70(4).
+    Used in: 04 §6, exercises.
     """
     a, b = _paired_labels(labels_a, labels_b)
     if weights not in (None, "linear", "quadratic"):
@@ -379,6 +420,10 @@ def paired_difference(scores_a: Sequence[float], scores_b: Sequence[float],
     question-to-question difficulty that both share, so the interval is much narrower than comparing
     two independent accuracies. If the interval excludes 0, the change is unlikely to be noise.
     Same as scipy ``ttest_rel(a, b).confidence_interval(confidence)``.
+
+    Source: the paired t interval; t quantiles: Abramowitz & Stegun 26.7.1, 26.5.27 and 26.7.5; Press et al.,
+        "Numerical Recipes", 3rd ed., section 6.4 (checked against scipy.stats.t).
+    Used in: 04 §3, exercises.
     """
     a, b = _scores("scores_a", scores_a), _scores("scores_b", scores_b)
     if len(a) != len(b):
@@ -401,6 +446,9 @@ def unpaired_difference(successes_a: int, n_a: int, successes_b: int, n_b: int,
     Right for an A/B test (different users in each arm). For two models on the same questions it
     throws away the pairing and gives a much wider interval than ``paired_difference``. Same as
     statsmodels ``confint_proportions_2indep(..., method="wald")``.
+
+    Source: the Wald interval for a difference of two independent proportions (normal approximation).
+    Used in: 04 §3.
     """
     successes_a, n_a = _counts(successes_a, n_a, ("successes_a", "n_a"))
     successes_b, n_b = _counts(successes_b, n_b, ("successes_b", "n_b"))
@@ -416,6 +464,9 @@ def outcomes_from_counts(both_right: int, only_a: int, only_b: int, both_wrong: 
     Only the questions where the models disagree (``only_a``, ``only_b``) move a paired comparison:
     the idea behind McNemar's test (McNemar 1947, Psychometrika 12(2), 153-157). The four counts may
     add up to at most ``MAX_LOOP`` (1,000,000) questions: the lists are built in memory.
+
+    Source: a definition, stated in the formula above (no external figure).
+    Used in: 04 §3.
     """
     for name, value in (("both_right", both_right), ("only_a", only_a), ("only_b", only_b),
                         ("both_wrong", both_wrong)):
@@ -476,6 +527,10 @@ def ab_test_sample_size(base_rate: float, minimum_detectable_effect: float, alph
     3,841 per arm. ``method="arcsine"`` uses Cohen's h (the variance-stabilising transform that
     statsmodels' ``NormalIndPower`` with ``proportion_effectsize`` uses): 3,835 here. Halving the
     effect roughly quadruples the users.
+
+    Source: Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions", 3rd ed. 2003, ch. 4
+        (checked against statsmodels); Cohen 1988, ch. 6 for ``method="arcsine"``.
+    Used in: 04 §3, exercises.
     """
     p1, p2 = _ab_rates(base_rate, minimum_detectable_effect)
     return math.ceil(_n_per_arm(p1, p2, alpha, power, method) - 1e-9)
@@ -489,6 +544,10 @@ def ab_test_power(base_rate: float, minimum_detectable_effect: float, n_per_arm:
 
     The same normal approximation as ``ab_test_sample_size`` (the far tail, which adds well under
     0.1%, is ignored; statsmodels' ``power_proportions_2indep`` includes it).
+
+    Source: Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions", 3rd ed. 2003, ch. 4
+        (checked against statsmodels); Cohen 1988, ch. 6 for ``method="arcsine"``.
+    Used in: no lesson yet (library use only).
     """
     p1, p2 = _ab_rates(base_rate, minimum_detectable_effect)
     positive_int("n_per_arm", n_per_arm)
@@ -504,6 +563,10 @@ def minimum_detectable_effect(base_rate: float, n_per_arm: int, alpha: float = 0
 
     The inverse of ``ab_test_sample_size`` (pooled method), solved by bisection. Raises a ``TechpmError``
     when even a jump to a rate of ~1 is not detectable with so few users (there is no such effect).
+
+    Source: Fleiss, Levin & Paik, "Statistical Methods for Rates and Proportions", 3rd ed. 2003, ch. 4
+        (checked against statsmodels); Cohen 1988, ch. 6 for ``method="arcsine"``.
+    Used in: 04 §3.
     """
     probability("base_rate", base_rate, open_interval=True)
     positive_int("n_per_arm", n_per_arm)
@@ -530,6 +593,10 @@ def rule_of_thumb_sample_size(variance: float, delta: float) -> int:
     16 is 2 (z_0.975 + z_0.8)^2 = 15.7, rounded up (Kohavi, Tang & Xu 2020, ch. 17; van Belle,
     "Statistical Rules of Thumb", section 2.1, "The basic formula"). For a rate p, variance = p (1 - p): 10% -> 12%
     gives 16 * 0.09 / 0.0004 = 3,600 per variant (the exact formula gives 3,841).
+
+    Source: Kohavi, Tang & Xu 2020, *Trustworthy Online Controlled Experiments*, ch. 17; van Belle,
+        *Statistical Rules of Thumb*, section 2.1.
+    Used in: 04 §3.
     """
     positive("variance", variance)
     positive("delta", abs(delta) if isinstance(delta, (int, float)) and not isinstance(delta, bool) else delta)

@@ -91,6 +91,10 @@ def training_flops(n_params: float, n_tokens: float) -> float:
 
     GPT-3 175B on 300B tokens: 3.15e23 (the paper's Table D.1 lists 3.14e23).
     Chinchilla 70B on 1.4T tokens: 5.88e23 (the paper's Table 3 budget for its 67B row is 5.76e23).
+
+    Source: Kaplan et al. 2020, "Scaling Laws for Neural Language Models", section 2.1,
+        https://arxiv.org/abs/2001.08361.
+    Used in: 01 §8, §11, exercises; 02 §1; 07 (via agents.context).
     """
     positive("n_params", n_params)
     positive("n_tokens", n_tokens)
@@ -104,6 +108,10 @@ def chinchilla_optimal(compute_flops: float,
     With ``C = 6 N D`` and ``D = tokens_per_param * N``: ``N = sqrt(C / (6 * tokens_per_param))``.
     Gopher's budget (5.76e23 FLOPs) gives ~69B parameters on ~1.4T tokens; Chinchilla itself was 70B
     on 1.4T (Hoffmann et al. 2022, Table 3 lists 67B and 1.5T for this budget).
+
+    Source: Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", Table 3,
+        https://arxiv.org/abs/2203.15556.
+    Used in: 01 §8, exercises.
     """
     positive("compute_flops", compute_flops)
     positive("tokens_per_param", tokens_per_param)
@@ -112,7 +120,12 @@ def chinchilla_optimal(compute_flops: float,
 
 
 def tokens_per_param(n_params: float, n_tokens: float) -> float:
-    """Training tokens per parameter: ~20 is compute-optimal; Llama 3 8B's 15T tokens is ~1,900."""
+    """Training tokens per parameter: ~20 is compute-optimal; Llama 3 8B's 15T tokens is ~1,900.
+
+    Source: Hoffmann et al. 2022, "Training Compute-Optimal Large Language Models", Table 3,
+        https://arxiv.org/abs/2203.15556.
+    Used in: 01 §8.
+    """
     positive("n_params", n_params)
     positive("n_tokens", n_tokens)
     return n_tokens / n_params
@@ -123,6 +136,10 @@ def forward_flops(n_params: float, n_tokens: float) -> float:
 
     The serving-side twin of ``training_flops`` (Kaplan et al. 2020, eq. 2.2: ``C_forward ~ 2N`` per
     token, attention aside). For a model's exact per-token count, see ``forward_flops_per_token``.
+
+    Source: Kaplan et al. 2020, "Scaling Laws for Neural Language Models", section 2.1,
+        https://arxiv.org/abs/2001.08361.
+    Used in: 01 exercises.
     """
     positive("n_params", n_params)
     positive("n_tokens", n_tokens)
@@ -130,7 +147,12 @@ def forward_flops(n_params: float, n_tokens: float) -> float:
 
 
 def tokens_for_compute(compute_flops: float, n_params: float) -> float:
-    """Training tokens that a budget of ``compute_flops`` buys for a model of ``n_params``: ``C / (6N)``."""
+    """Training tokens that a budget of ``compute_flops`` buys for a model of ``n_params``: ``C / (6N)``.
+
+    Source: Kaplan et al. 2020, "Scaling Laws for Neural Language Models", section 2.1,
+        https://arxiv.org/abs/2001.08361.
+    Used in: 01 (via widgets.transformers).
+    """
     positive("compute_flops", compute_flops)
     positive("n_params", n_params)
     return compute_flops / (TRAINING_FLOPS_PER_PARAM_TOKEN * n_params)
@@ -144,6 +166,9 @@ def training_memory_bytes(n_params: float,
     size x sequence length x layers, and activation checkpointing trades them for recompute), temporary
     buffers, memory fragmentation, and any sharding across GPUs (ZeRO-3 divides these 16 bytes by the
     number of data-parallel GPUs). A 7.5B model needs 120 GB: more than one 80 GB GPU before activations.
+
+    Source: Rajbhandari et al. 2019, "ZeRO", section 3.1, https://arxiv.org/abs/1910.02054.
+    Used in: 01 §8; 02 (via checks.rlhf).
     """
     positive("n_params", n_params)
     positive("bytes_per_param", bytes_per_param)
@@ -157,6 +182,9 @@ def training_time_s(compute_flops: float, flops_per_s: float, n_gpus: int = 1,
     ``compute_flops / (n_gpus * flops_per_s * mfu)``. ``mfu`` (model FLOPs utilization) is the share of
     peak that training achieves: 0.38-0.43 for Llama 3 405B on 16k H100s (Dubey et al. 2024, "The Llama 3
     Herd of Models", Table 4, https://arxiv.org/abs/2407.21783).
+
+    Source: Dubey et al. 2024, "The Llama 3 Herd of Models", Table 4 (MFU), https://arxiv.org/abs/2407.21783.
+    Used in: 01 §8, §11, exercises; 02 §1; 07 (via agents.context).
     """
     positive("compute_flops", compute_flops)
     positive("flops_per_s", flops_per_s)

@@ -98,7 +98,12 @@ def _moe_layers(c: ModelConfig) -> int:
 
 
 def param_breakdown(cfg: ModelConfig | str) -> ParamBreakdown:
-    """Parameters by component; ``param_breakdown(cfg).total == param_count(cfg)``."""
+    """Parameters by component; ``param_breakdown(cfg).total == param_count(cfg)``.
+
+    Source: the parameter formula in this module's docstring, checked against every released model's published
+        count in ``data/models.json`` (see ``data/README.md``).
+    Used in: 01 §5.
+    """
     c = model_config(cfg)
     router = c.d_model * c.n_experts if c.n_experts > 1 else 0
     expert_ffn = (c.n_experts + c.n_shared_experts) * c.ffn_matrices * c.d_model * c.d_ff
@@ -114,8 +119,12 @@ def param_breakdown(cfg: ModelConfig | str) -> ParamBreakdown:
 def param_count(cfg: ModelConfig | str) -> int:
     """Total parameters, embeddings included (the formula in this module's docstring).
 
-    >>> param_count(get_model("llama-2-7b"))   # HF safetensors total: 6,738,415,616
+    >>> param_count("llama-2-7b")   # HF safetensors total: 6,738,415,616
     6738415616
+
+    Source: the parameter formula in this module's docstring, checked against every released model's published
+        count in ``data/models.json`` (see ``data/README.md``).
+    Used in: 01 §5, §7, §9, exercises; 02 §7, §9; 03 §4, exercises; 07 (via agents.context).
     """
     return param_breakdown(cfg).total
 
@@ -125,6 +134,11 @@ def active_param_count(cfg: ModelConfig | str) -> int:
 
     Equal to ``param_count`` for a dense model. Mixtral 8x7B: 46.7B total, 12.9B active (the paper's
     "13B active parameters", Jiang et al. 2024, https://arxiv.org/abs/2401.04088).
+
+    Source: the parameter formula in this module's docstring, checked against every released model's published
+        count in ``data/models.json`` (see ``data/README.md``). Mixtral: Jiang et al. 2024,
+        https://arxiv.org/abs/2401.04088.
+    Used in: 01 §9; 02 §1, §9; 03 §4.
     """
     c = model_config(cfg)
     b = param_breakdown(c)
@@ -133,7 +147,12 @@ def active_param_count(cfg: ModelConfig | str) -> int:
 
 
 def non_embedding_param_count(cfg: ModelConfig | str) -> int:
-    """Total parameters minus the embedding (and unembedding) matrices: Kaplan et al. 2020's N."""
+    """Total parameters minus the embedding (and unembedding) matrices: Kaplan et al. 2020's N.
+
+    Source: the parameter formula in this module's docstring, checked against every released model's published
+        count in ``data/models.json`` (see ``data/README.md``).
+    Used in: no lesson yet (library use only).
+    """
     b = param_breakdown(cfg)
     return b.total - b.embedding
 
@@ -145,6 +164,11 @@ def kv_values_per_layer_per_token(cfg: ModelConfig | str) -> int:
 
     >>> kv_values_per_layer_per_token("deepseek-v3")   # 512 + 64, against 2 * 128 * 128 = 32,768 for MHA
     576
+
+    Source: the KV-cache formula in this module's docstring (K and V per layer per KV head); MLA: DeepSeek-AI
+        2024, "DeepSeek-V2", sec. 2.1, https://arxiv.org/abs/2405.04434; sliding windows: Beltagy et al. 2020,
+        https://arxiv.org/abs/2004.05150.
+    Used in: 01 §3.
     """
     c = model_config(cfg)
     if c.kv_lora_rank:
@@ -154,7 +178,13 @@ def kv_values_per_layer_per_token(cfg: ModelConfig | str) -> int:
 
 def attention_kind(cfg: ModelConfig | str) -> str:
     """'MHA', 'GQA' or 'MQA' (KV heads equal to, fewer than, or one of the query heads), 'MLA' (latent
-    attention), with ' + window' when some layers use sliding-window attention."""
+    attention), with ' + window' when some layers use sliding-window attention.
+
+    Source: the KV-cache formula in this module's docstring (K and V per layer per KV head); MLA: DeepSeek-AI
+        2024, "DeepSeek-V2", sec. 2.1, https://arxiv.org/abs/2405.04434; sliding windows: Beltagy et al. 2020,
+        https://arxiv.org/abs/2004.05150.
+    Used in: 01 §3.
+    """
     c = model_config(cfg)
     if c.kv_lora_rank:
         kind = "MLA"
@@ -175,6 +205,11 @@ def kv_cache_bytes_per_token(cfg: ModelConfig | str, bytes_per_value: float = 2,
     Sliding-window layers cache at most ``sliding_window`` tokens, so with ``context_tokens`` given this
     is the mean per token at that context, ``ceil(kv_cache_bytes(cfg, context) / context)``; without it,
     a token of a context within the window (every layer caches it).
+
+    Source: the KV-cache formula in this module's docstring (K and V per layer per KV head); MLA: DeepSeek-AI
+        2024, "DeepSeek-V2", sec. 2.1, https://arxiv.org/abs/2405.04434; sliding windows: Beltagy et al. 2020,
+        https://arxiv.org/abs/2004.05150.
+    Used in: 01 §3, §6.
     """
     c = model_config(cfg)
     positive("bytes_per_value", bytes_per_value)
@@ -189,6 +224,11 @@ def kv_cache_bytes(cfg: ModelConfig | str, context_tokens: int, batch_size: int 
     """KV cache for ``batch_size`` sequences of ``context_tokens`` each: per-token bytes x tokens x batch.
 
     A sliding-window layer holds ``min(context_tokens, sliding_window)`` tokens, a full layer all of them.
+
+    Source: the KV-cache formula in this module's docstring (K and V per layer per KV head); MLA: DeepSeek-AI
+        2024, "DeepSeek-V2", sec. 2.1, https://arxiv.org/abs/2405.04434; sliding windows: Beltagy et al. 2020,
+        https://arxiv.org/abs/2004.05150.
+    Used in: 01 §6, exercises; 07 (via agents.context).
     """
     c = model_config(cfg)
     non_negative_int("context_tokens", context_tokens)
@@ -211,6 +251,10 @@ def attention_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> 
     ``6 * d_model`` tokens (for a GPT-style layer of ``12 d_model**2`` weights). ``context_tokens`` is how many tokens this token sees.
     Sliding-window layers see at most ``sliding_window`` tokens; with multi-head latent attention the
     scores use ``head_dim + qk_rope_head_dim`` per query head and the values ``head_dim``.
+
+    Source: Chowdhery et al. 2022, "PaLM", Appendix B, https://arxiv.org/abs/2204.02311 (Kaplan et al. 2020,
+        Table 1, count half as much).
+    Used in: 01 §2; 07 (via agents.context).
     """
     c = model_config(cfg)
     non_negative("context_tokens", context_tokens)
@@ -228,6 +272,10 @@ def forward_flops_per_token(cfg: ModelConfig | str, context_tokens: float) -> fl
     ``C_forward ~ 2N + 2 n_layer n_ctx d_attn`` (Table 1) with the de-embedding term kept, MoE's active
     parameters for N and the attention term per generated token (see ``attention_flops_per_token``).
     Norms, softmax and activations (O(d_model) per layer) are counted as weights or left out.
+
+    Source: Kaplan et al. 2020, "Scaling Laws for Neural Language Models", section 2.1,
+        https://arxiv.org/abs/2001.08361. (Table 1).
+    Used in: 01 §2, §9; 03 §7; 07 (via agents.context).
     """
     c = model_config(cfg)
     b = param_breakdown(c)
@@ -261,6 +309,13 @@ def model_memory_bytes(cfg: ModelConfig | str, context_tokens: int = 0, batch_si
     sequences of ``context_tokens``. Activations and framework overhead (a few GB) are left out.
 
     Llama 3.1 70B in bf16: 141 GB of weights, so it does not fit one 80 GB H100 before any KV cache.
+
+    Source: the parameter formula in this module's docstring, checked against every released model's published
+        count in ``data/models.json`` (see ``data/README.md``). KV cache: the KV-cache formula in this
+        module's docstring (K and V per layer per KV head); MLA: DeepSeek-AI 2024, "DeepSeek-V2", sec. 2.1,
+        https://arxiv.org/abs/2405.04434; sliding windows: Beltagy et al. 2020,
+        https://arxiv.org/abs/2004.05150.
+    Used in: 01 §6, §7, §9, exercises.
     """
     c = model_config(cfg)
     positive("bytes_per_param", bytes_per_param)

@@ -23,7 +23,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from techpm.devtools.notebooks import colab_badge, read, set_source, source, write
+from techpm.devtools.notebooks import colab_badge, read, set_source, source, tag_slides, write
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB_COMMENT = "# YOUR CODE HERE"
@@ -103,8 +103,6 @@ def exercise_from_solution(solution: dict[str, Any], exercise_relpath: str, root
             elif BEGIN in text:
                 text = strip_markdown(text)
         set_source(cell, text)
-    from techpm.workshop.slides import tag_slides
-
     tag_slides(nb)  # a stubbed answer may no longer open a (sub)slide
     return nb
 

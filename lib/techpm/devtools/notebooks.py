@@ -101,6 +101,29 @@ def tags(cell: dict[str, Any]) -> list[str]:
     return list(cell.get("metadata", {}).get("tags", []))
 
 
+def slide_type(cell: dict[str, Any], index: int, setup_index: int) -> str:
+    """The reveal.js role of one cell: 'slide', 'subslide', 'skip' or '-' (continue)."""
+    text = source(cell).lstrip()
+    if index == 0:
+        return "slide"
+    if cell["cell_type"] == "code" and (index == setup_index or "parameters" in tags(cell)):
+        return "skip"
+    if cell["cell_type"] == "markdown" and not text.startswith("### BEGIN SOLUTION"):
+        if text.startswith("## "):
+            return "slide"
+        if text.startswith("### "):
+            return "subslide"
+    return "-"
+
+
+def tag_slides(nb: dict[str, Any]) -> None:
+    """Set every cell's slide type in place."""
+    cells = nb["cells"]
+    setup_index = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), -1)
+    for i, cell in enumerate(cells):
+        cell.setdefault("metadata", {})["slideshow"] = {"slide_type": slide_type(cell, i, setup_index)}
+
+
 def sync(root: Path, path: Path) -> bool:
     """Rewrite the badge and the setup cell of one notebook from pyproject; True if it changed."""
     nb = read(path)
@@ -111,8 +134,6 @@ def sync(root: Path, path: Path) -> bool:
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     if code:
         set_source(code[0], setup_cell_source(root))
-    from techpm.workshop.slides import tag_slides
-
     tag_slides(nb)
     if json.dumps(nb, sort_keys=True) != before:
         write(path, nb)
@@ -151,8 +172,6 @@ def problems(root: Path, path: Path) -> list[str]:
         found.append("the first code cell must be the setup cell (run `techpm dev sync`)")
     if len(code) < 2 or "parameters" not in tags(code[1]):
         found.append("the second code cell must be tagged 'parameters' (papermill)")
-    from techpm.workshop.slides import slide_type
-
     setup_index = cells.index(code[0]) if code else -1
     untagged = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("slideshow", {}).get("slide_type")
                 != slide_type(c, i, setup_index)]

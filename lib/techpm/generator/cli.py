@@ -1,7 +1,6 @@
-"""``techpm answer`` and ``techpm grade`` (registered by ``techpm.cli``).
+"""``techpm answer`` (registered by ``techpm.cli``; ``techpm grade`` lives there, above the rubric).
 
     techpm answer "Design a RAG system for a law firm's contracts" --out answer.md
-    techpm grade answer.md --question "Design a RAG system for a law firm's contracts"
 
 Exit status of ``techpm answer``: 0 when the answer came from the backend asked for (or ``auto`` fell
 back to the offline generator, which it is allowed to do); ``3`` when ``--backend claude`` was asked for
@@ -102,55 +101,7 @@ def _answer(args: argparse.Namespace) -> int:
     return status
 
 
-def _add_grade(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="a Markdown file with the answer ('-' reads standard input)")
-    p.add_argument("--judge", action="store_true", help="also ask Claude to grade it (needs a key; costs a little)")
-    p.add_argument("--question", help="the question the answer addresses (default: its 'Question:' line or title)")
-    p.add_argument("--target-words", type=int, default=None,
-                   help="grade a timed, spoken-style answer of about this many words (for example 450)")
-
-
-def read_answer_text(name: str) -> str:
-    """The answer to grade from a file name or '-' (standard input); ``TechpmError`` in one sentence."""
-    from techpm.errors import TechpmError
-
-    if name == "-":
-        stdin = sys.stdin
-        if stdin is None or stdin.closed:
-            raise TechpmError("no answer on standard input: it is closed (pipe the answer in, or give a file).")
-        try:
-            return stdin.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TechpmError(f"cannot read the answer from standard input ({exc}).") from None
-    path = Path(name)
-    if path.is_dir():
-        raise TechpmError(f"{path} is a folder, not a Markdown file with an answer.")
-    if not path.exists():
-        raise TechpmError(f"no such file: {path}")
-    if not path.is_file():
-        raise TechpmError(f"{path} is not a regular file (a device or a pipe?): give a Markdown file.")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise TechpmError(f"{path} is not UTF-8 text: save the answer as UTF-8 Markdown.") from None
-    except OSError as exc:
-        raise TechpmError(f"cannot read {path} ({exc.strerror or type(exc).__name__}).") from None
-
-
-def _grade(args: argparse.Namespace) -> int:
-    from techpm.rubric import grade
-    from techpm.rubric.fit import question_from_text
-
-    text = read_answer_text(args.file)
-    question = args.question or question_from_text(text)
-    report = grade(text, question=question, judge=args.judge, target_words=args.target_words)
-    markdown = getattr(report, "markdown", None)
-    print(markdown() if callable(markdown) else markdown or str(report))
-    return 0
-
-
 COMMANDS = {
     "answer": ("answer a question with the six-section method (Claude with a key, else offline)",
                _add_answer, _answer),
-    "grade": ("grade an answer in a Markdown file against the method's nine rubric points", _add_grade, _grade),
 }

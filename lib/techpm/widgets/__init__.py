@@ -10,7 +10,8 @@ to PNG into an ``ipywidgets.Image``, which works the same in JupyterLab, Noteboo
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 
@@ -98,8 +99,6 @@ def slider(description: str, value: float, lo: float, hi: float, step: float | N
     style = {"description_width": "initial"}
     layout = w.Layout(width="420px")
     if log:
-        import math
-
         return w.FloatLogSlider(value=value, base=10, min=math.log10(lo), max=math.log10(hi),
                                 step=step or 0.05, description=description, style=style, layout=layout,
                                 readout_format=fmt or ".3g")
@@ -108,6 +107,26 @@ def slider(description: str, value: float, lo: float, hi: float, step: float | N
                            description=description, style=style, layout=layout)
     return w.FloatSlider(value=value, min=lo, max=hi, step=step or (hi - lo) / 100,
                          description=description, style=style, layout=layout, readout_format=fmt or ".3g")
+
+
+def log10s(values: Iterable[float], floor: float | None = None) -> list[float]:
+    """``log10`` of each value (raised to ``floor`` first, if given), for a log axis drawn on a linear one.
+
+    The widgets draw log-scaled data as log10 values on linear axes, labelled with ``log_ticks``: the same
+    picture as ``ax.set_xscale("log")``, but much faster to redraw while a slider moves.
+
+    >>> log10s([1, 100, 0.0], floor=0.01)
+    [0.0, 2.0, -2.0]
+    """
+    return [math.log10(v if floor is None else max(v, floor)) for v in values]
+
+
+def log_ticks(ax: Any, axis: str, ticks: Sequence[float], labels: Sequence[str] | None = None) -> None:
+    """Put ticks at the data values ``ticks`` on a log10-valued ``axis`` ("x" or "y") of ``ax``, labelled
+    with ``labels`` (default: the values with thousands separators)."""
+    positions = log10s(ticks)
+    text = list(labels) if labels is not None else [f"{t:,g}" for t in ticks]
+    (ax.set_xticks if axis == "x" else ax.set_yticks)(positions, labels=text)
 
 
 def dropdown(description: str, options: list[Any], value: Any = None) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 from techpm import calc
 from techpm.apisim import customers as customers_mod
 from techpm.apisim import load
-from techpm.widgets import Explorer, dropdown, slider
+from techpm.widgets import Explorer, dropdown, log10s, log_ticks, slider
 
 __all__ = ["rate_limit_explorer", "pricing_explorer", "PLAN_LABELS"]
 
@@ -98,12 +98,9 @@ def _describe_pricing(r: dict[str, Any]) -> str:
 
 def _draw_pricing(r: dict[str, Any], ax: Any) -> None:
     """Each customer: serving cost (x) against revenue (y), log-log; below the diagonal loses money."""
-    import math
-
     e = r["econ"]
-    lo = 1e-2
-    x = [math.log10(max(c, lo)) for c in e.customer_cost_usd]
-    y = [math.log10(max(v, lo)) for v in e.customer_revenue_usd]
+    x = log10s(e.customer_cost_usd, floor=1e-2)
+    y = log10s(e.customer_revenue_usd, floor=1e-2)
     losing = [c > v for v, c in zip(e.customer_revenue_usd, e.customer_cost_usd, strict=True)]
     ax.plot([a for a, bad in zip(x, losing, strict=True) if not bad],
             [b for b, bad in zip(y, losing, strict=True) if not bad], ".", markersize=3, color="#4c72b0",
@@ -112,9 +109,9 @@ def _draw_pricing(r: dict[str, Any], ax: Any) -> None:
             [b for b, bad in zip(y, losing, strict=True) if bad], ".", markersize=4, color="#d62728",
             label="served at a loss")
     ax.plot([-2, 5], [-2, 5], color="#999", lw=1, linestyle="--", label="break-even")
-    ticks, labels = (-2, 0, 2, 4), ("$0.01", "$1", "$100", "$10k")
-    ax.set_xticks(ticks, labels=labels)
-    ax.set_yticks(ticks, labels=labels)
+    ticks, labels = (0.01, 1, 100, 10_000), ("$0.01", "$1", "$100", "$10k")
+    log_ticks(ax, "x", ticks, labels)
+    log_ticks(ax, "y", ticks, labels)
     ax.set(xlim=(-2, 5), ylim=(-2, 5), xlabel="serving cost per customer per month",
            ylabel="revenue per customer")
     ax.legend(fontsize=7, loc="upper left", frameon=False)

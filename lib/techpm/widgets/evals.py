@@ -9,25 +9,32 @@ Each is an ``Explorer``: controls -> ``compute`` (calculators only) -> one HTML 
 
 from __future__ import annotations
 
-import math
+import functools
 from typing import Any
 
 from techpm import calc
-from techpm.widgets import Explorer, dropdown, slider
+from techpm.widgets import Explorer, dropdown, log10s, log_ticks, slider
 
 __all__ = ["eval_size_planner", "ab_test_planner", "CONFIDENCES"]
 
 CONFIDENCES: dict[str, float] = {"80%": 0.8, "90%": 0.9, "95%": 0.95, "99%": 0.99}
+_DECADES, _DECADE_LABELS = (1, 10, 100, 1e3, 1e4, 1e5), ("1", "10", "100", "1k", "10k", "100k")
 _MARGINS = [10 ** (-2.5 + 0.05 * i) for i in range(37)]  # 0.3% .. 20%
 
 
 # ---- eval-set size ---------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=64)
+def _eval_curve(expected_accuracy: float, confidence: float) -> tuple[tuple[float, int], ...]:
+    """Items needed at each margin: the margin and cost sliders do not change it, so it is kept."""
+    return tuple((m, calc.sample_size_for_margin(m, expected_accuracy, confidence)) for m in _MARGINS)
+
+
 def _eval_size(margin: float, confidence: float, expected_accuracy: float, usd_per_label: float,
                labels_per_item: int, minutes_per_label: float) -> dict[str, Any]:
     plan = calc.plan_eval(margin, confidence, expected_accuracy, usd_per_label, int(labels_per_item),
                           minutes_per_label)
-    curve = [(m, calc.sample_size_for_margin(m, expected_accuracy, confidence)) for m in _MARGINS]
+    curve = _eval_curve(expected_accuracy, confidence)
     half = calc.sample_size_for_margin(margin / 2, expected_accuracy, confidence)
     return {"plan": plan, "curve": curve, "half_margin_items": half}
 
@@ -43,12 +50,12 @@ def _describe_eval(r: dict[str, Any]) -> str:
 def _draw_eval(r: dict[str, Any], ax: Any) -> None:
     """Log-log, drawn as log10 values on linear axes (the same picture, much faster to redraw)."""
     margins, items = zip(*r["curve"], strict=True)
-    ax.plot([math.log10(100 * m) for m in margins], [math.log10(n) for n in items], color="#4292c6")
+    ax.plot(log10s(100 * m for m in margins), log10s(items), color="#4292c6")
     p = r["plan"]
-    ax.plot([math.log10(100 * p.margin)], [math.log10(p.n_items)], "o", color="#d94801", markersize=8)
+    ax.plot(log10s([100 * p.margin]), log10s([p.n_items]), "o", color="#d94801", markersize=8)
     ticks = [0.5, 1, 2, 5, 10, 20]
-    ax.set_xticks([math.log10(t) for t in ticks], labels=[f"±{t:g}" for t in ticks])
-    ax.set_yticks(range(0, 6), labels=["1", "10", "100", "1k", "10k", "100k"])
+    log_ticks(ax, "x", ticks, [f"±{t:g}" for t in ticks])
+    log_ticks(ax, "y", _DECADES, _DECADE_LABELS)
     ax.set_ylim(0, 5.5)
     ax.set_xlabel("margin of error (accuracy points)")
     ax.set_ylabel("eval items (log scale)")
@@ -79,12 +86,18 @@ def eval_size_planner(margin: float = 0.03, confidence: float = 0.95, expected_a
 
 # ---- A/B test --------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=64)
+def _ab_curve(base_rate: float, users_per_day: float, alpha: float, power: float) -> tuple[tuple[float, int], ...]:
+    """Days needed for each detectable change: the effect slider does not change it, so it is kept."""
+    effects = [10 ** (-3 + 0.05 * i) for i in range(47)]  # 0.1 .. 22 points
+    return tuple((e, calc.plan_ab_test(base_rate, e, users_per_day, alpha, power).days)
+                 for e in effects if base_rate + e < 1)
+
+
 def _ab(base_rate: float, minimum_detectable_effect: float, users_per_day: float, alpha: float,
         power: float) -> dict[str, Any]:
     plan = calc.plan_ab_test(base_rate, minimum_detectable_effect, users_per_day, alpha, power)
-    effects = [10 ** (-3 + 0.05 * i) for i in range(47)]  # 0.1 .. 22 points
-    curve = [(e, calc.plan_ab_test(base_rate, e, users_per_day, alpha, power).days)
-             for e in effects if base_rate + e < 1]
+    curve = _ab_curve(base_rate, users_per_day, alpha, power)
     thumb = calc.rule_of_thumb_sample_size(base_rate * (1 - base_rate), minimum_detectable_effect)
     return {"plan": plan, "curve": curve, "rule_of_thumb": thumb}
 
@@ -103,16 +116,15 @@ def _describe_ab(r: dict[str, Any]) -> str:
 def _draw_ab(r: dict[str, Any], ax: Any) -> None:
     """Log-log, drawn as log10 values on linear axes (the same picture, much faster to redraw)."""
     effects, days = zip(*r["curve"], strict=True)
-    ax.plot([math.log10(100 * e) for e in effects], [math.log10(d) for d in days], color="#4292c6")
+    ax.plot(log10s(100 * e for e in effects), log10s(days), color="#4292c6")
     p = r["plan"]
-    ax.plot([math.log10(100 * p.minimum_detectable_effect)], [math.log10(p.days)], "o", color="#d94801",
-            markersize=8)
+    ax.plot(log10s([100 * p.minimum_detectable_effect]), log10s([p.days]), "o", color="#d94801", markersize=8)
     ticks = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20]
-    ax.set_xticks([math.log10(t) for t in ticks], labels=[f"{t:g}" for t in ticks])
-    ax.set_yticks(range(0, 6), labels=["1", "10", "100", "1k", "10k", "100k"])
+    log_ticks(ax, "x", ticks, [f"{t:g}" for t in ticks])
+    log_ticks(ax, "y", _DECADES, _DECADE_LABELS)
     for days, text in ((7, "a week"), (91, "a quarter")):
-        ax.axhline(math.log10(days), color="k", linestyle=":", linewidth=1)
-        ax.text(-1, math.log10(days), f" {text}", fontsize=7, va="bottom")
+        ax.axhline(log10s([days])[0], color="k", linestyle=":", linewidth=1)
+        ax.text(-1, log10s([days])[0], f" {text}", fontsize=7, va="bottom")
     ax.set_xlabel("smallest change to detect (percentage points, log scale)")
     ax.set_ylabel("days (log scale)")
     ax.set_title(f"test duration from a {p.base_rate:.1%} base rate", fontsize=10)

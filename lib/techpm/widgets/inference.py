@@ -9,11 +9,12 @@ Each is an ``Explorer``: controls -> ``compute`` (calculators only) -> one HTML 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from techpm import calc
-from techpm.widgets import Explorer, dropdown, slider
+from techpm.widgets import Explorer, dropdown, log10s, log_ticks, slider
 
 __all__ = ["serving_explorer", "api_cost_explorer", "draw_roofline", "draw_breakeven", "DAYS_PER_MONTH",
            "GPU_COUNTS"]
@@ -25,12 +26,19 @@ _GB = 1e9
 
 # ---- serving calculator -------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=32)
+def _sweep(model: str, gpu: str, **shape: Any) -> tuple[Any, ...]:
+    """The batch sweep for one replica shape: it does not depend on the batch slider, so moving the
+    slider reuses it instead of recomputing every batch size."""
+    return tuple(calc.serving_sweep(model, gpu, **shape))
+
+
 def _serving(model: str, gpu: str, n_gpus: int, precision: str, kv_precision: str, batch_size: float,
              prompt_tokens: float, output_tokens: float) -> dict[str, Any]:
     shape = {"n_gpus": int(n_gpus), "precision": precision, "kv_precision": kv_precision,
              "prompt_tokens": round(prompt_tokens), "output_tokens": round(output_tokens)}
     estimate = calc.serving_estimate(model, gpu, batch_size=round(batch_size), **shape)
-    return {"estimate": estimate, "sweep": calc.serving_sweep(model, gpu, **shape),
+    return {"estimate": estimate, "sweep": _sweep(model, gpu, **shape),
             "cfg": calc.get_model(model), "gpu": calc.get_gpu(gpu)}
 
 
@@ -58,14 +66,14 @@ def _draw_serving(r: dict[str, Any], ax: Any) -> None:
     import math
 
     sweep, e = r["sweep"], r["estimate"]
-    xs = [math.log10(s.output_tokens_per_s) for s in sweep]
+    xs = log10s(s.output_tokens_per_s for s in sweep)
     ax.plot(xs, [s.tokens_per_s_per_user for s in sweep], "o-", color="#4292c6", markersize=4)
     ax.annotate(f"batch {sweep[-1].batch_size}: memory full", (xs[-1], sweep[-1].tokens_per_s_per_user),
                 fontsize=7, xytext=(-4, -12), textcoords="offset points", ha="right")
-    ax.plot([math.log10(e.output_tokens_per_s)], [e.tokens_per_s_per_user], "o", color="#d94801", markersize=9)
+    ax.plot(log10s([e.output_tokens_per_s]), [e.tokens_per_s_per_user], "o", color="#d94801", markersize=9)
     lo, hi = math.floor(min(xs)), math.ceil(max(xs))
     ax.set_xlim(lo, hi)
-    ax.set_xticks(range(lo, hi + 1), labels=[f"{10**k:,}" for k in range(lo, hi + 1)])
+    log_ticks(ax, "x", [10**k for k in range(lo, hi + 1)], [f"{10**k:,}" for k in range(lo, hi + 1)])
     ax.set_xlabel("throughput: output tokens/s of the replica (log scale)")
     ax.set_ylabel("tokens/s each user sees")
     ax.set_ylim(0, sweep[0].tokens_per_s_per_user * 1.15)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from techpm import calc
-from techpm.widgets import Explorer, dropdown, slider
+from techpm.widgets import Explorer, dropdown, log10s, log_ticks, slider
 
 __all__ = ["memory_explorer", "scaling_explorer", "fmt_count", "fmt_bytes", "PRECISIONS", "REFERENCE_GPUS",
            "draw_kv_cache_growth"]
@@ -132,25 +132,21 @@ def _describe_scaling(r: dict[str, Any]) -> str:
 
 def _draw_scaling(r: dict[str, Any], ax: Any) -> None:
     """Log-log plot drawn as log10 values on linear axes (same picture, much faster to redraw)."""
-    import math
-
-    def lg(values: Any) -> list[float]:
-        return [math.log10(v) for v in values]
-
     n, d = zip(*r["iso_flop"], strict=True)
-    ax.plot(lg(n), lg(d), color="#4292c6", label=f"all ways to spend {r['compute_flops']:.2g} FLOPs (C = 6ND)")
-    ax.plot(lg(n), lg(r["tokens_per_param"] * x for x in n), color="#bdbdbd", linestyle="--",
+    ax.plot(log10s(n), log10s(d), color="#4292c6", label=f"all ways to spend {r['compute_flops']:.2g} FLOPs (C = 6ND)")
+    ax.plot(log10s(n), log10s(r["tokens_per_param"] * x for x in n), color="#bdbdbd", linestyle="--",
             label=f"{r['tokens_per_param']:.0f} tokens per parameter")
-    ax.plot(lg([r["n_params"]]), lg([r["n_tokens"]]), "o", color="#d94801", markersize=8)
+    ax.plot(log10s([r["n_params"]]), log10s([r["n_tokens"]]), "o", color="#d94801", markersize=8)
     runs = r["runs"]
-    ax.plot(lg(run.n_params for run in runs), lg(run.n_tokens for run in runs), "k.", markersize=6)
+    ax.plot(log10s(run.n_params for run in runs), log10s(run.n_tokens for run in runs), "k.", markersize=6)
     for i, run in enumerate(runs):  # labels alternate above/below: GPT-3 and Gopher sit side by side
-        ax.annotate(run.name, (math.log10(run.n_params), math.log10(run.n_tokens)), fontsize=7,
+        ax.annotate(run.name, (*log10s([run.n_params]), *log10s([run.n_tokens])), fontsize=7,
                     xytext=(3, 3 if i % 2 == 0 else -9), textcoords="offset points")
     ax.set_xlim(8, 13)
     ax.set_ylim(9, 15)
-    for axis, lo, hi in ((ax.xaxis, 8, 13), (ax.yaxis, 9, 15)):
-        axis.set_ticks(range(lo, hi + 1), labels=[fmt_count(10.0**k) for k in range(lo, hi + 1)])
+    for axis, lo, hi in (("x", 8, 13), ("y", 9, 15)):
+        decades = [10.0**k for k in range(lo, hi + 1)]
+        log_ticks(ax, axis, decades, [fmt_count(v) for v in decades])
     ax.set_xlabel("parameters N (log scale)")
     ax.set_ylabel("training tokens D (log scale)")
     ax.legend(fontsize=7, loc="upper left", frameon=False)

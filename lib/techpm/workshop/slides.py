@@ -3,7 +3,8 @@
 Each cell carries ``metadata.slideshow.slide_type``, derived from the notebook's own structure so that a
 deck needs no hand tagging: the title and every ``## `` heading start a slide, ``### `` headings a
 sub-slide (reveal.js's vertical step), the setup and parameters cells are skipped, and every other cell
-continues the current slide. ``techpm dev sync`` writes these tags; ``build_decks`` renders them.
+continues the current slide. ``techpm dev sync`` writes these tags (``techpm.devtools.notebooks.tag_slides``,
+a notebook convention that ``techpm dev check`` enforces); ``build_decks`` renders them.
 """
 
 from __future__ import annotations
@@ -11,31 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from techpm.devtools.notebooks import source, tags
-
-
-def slide_type(cell: dict[str, Any], index: int, setup_index: int) -> str:
-    """The reveal.js role of one cell: 'slide', 'subslide', 'skip' or '-' (continue)."""
-    text = source(cell).lstrip()
-    if index == 0:
-        return "slide"
-    if cell["cell_type"] == "code" and (index == setup_index or "parameters" in tags(cell)):
-        return "skip"
-    if cell["cell_type"] == "markdown" and not text.startswith("### BEGIN SOLUTION"):
-        if text.startswith("## "):
-            return "slide"
-        if text.startswith("### "):
-            return "subslide"
-    return "-"
-
-
-def tag_slides(nb: dict[str, Any]) -> None:
-    """Set every cell's slide type in place."""
-    cells = nb["cells"]
-    setup_index = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), -1)
-    for i, cell in enumerate(cells):
-        cell.setdefault("metadata", {})["slideshow"] = {"slide_type": slide_type(cell, i, setup_index)}
-
+from techpm.devtools.notebooks import source, tag_slides
 
 # The projector's canvas and what fits on it (reveal.js scales a 1280x720 slide to the screen). Heights are
 # estimates in canvas pixels for the deck's CSS (templates/techpm_reveal); the browser test measures them.
