@@ -7,12 +7,12 @@ import pytest
 
 import techpm
 from techpm import calc, capstone, checks
-from tests.conftest import ROOT
 from techpm.checks import capstone as check10
 from techpm.checks import start_here as check00
 from techpm.errors import TechpmError
 from techpm.generator import offline
 from techpm.generator.reading import read_question
+from tests.conftest import ROOT
 
 
 def test_the_bank_has_30_plus_tagged_questions():
