@@ -8,7 +8,7 @@ import importlib.util
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser, screenshot
+from tests.browser.conftest import require_browser, screenshot
 from tests.conftest import ROOT
 
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
@@ -26,18 +26,6 @@ def decks(tmp_path_factory):
     out = tmp_path_factory.mktemp("slides")
     build_decks(ROOT, out)
     return out
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 MEASURE = """() => {

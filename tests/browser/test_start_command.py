@@ -8,10 +8,7 @@ import shlex
 import shutil
 
 from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     lab_settings,
-    require_browser,
     running_lab,
     screenshot,
 )
@@ -31,31 +28,26 @@ def readme_start_args() -> list[str]:
     return words[2:]
 
 
-def test_the_start_command_opens_the_course_at_the_repository_root(tmp_path):
-    require_browser()
+def test_the_start_command_opens_the_course_at_the_repository_root(tmp_path, chromium):
     course = tmp_path / "course"
     for folder in FOLDERS:
         shutil.copytree(ROOT / folder, course / folder)
     runtime = tmp_path / "runtime"
     with running_lab(course, readme_start_args(), lab_settings(tmp_path / "settings"),
                      env={"JUPYTER_RUNTIME_DIR": str(runtime)}):
-        from playwright.sync_api import sync_playwright
-
         # The page the server would open in the learner's browser: the start-here notebook.
         opener = next(runtime.glob("jpserver-file-to-run-*-open.html")).read_text()
         url = re.search(r'href="([^"]+)"', opener).group(1)
         assert "/lab/tree/notebooks/00_start_here.ipynb" in url, url
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.goto(url)
-                page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
-                assert page.locator(".lm-TabBar-tab", has_text="00_start_here.ipynb").count() >= 1
-                page.locator(".jp-BreadCrumbs-home").first.click()
-                page.locator(".jp-DirListing-itemText", has_text="exercises").first.wait_for(timeout=20_000)
-                names = page.locator(".jp-DirListing-itemText").all_inner_texts()
-                screenshot(page, "start-command")
-            finally:
-                browser.close()
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(url)
+            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+            assert page.locator(".lm-TabBar-tab", has_text="00_start_here.ipynb").count() >= 1
+            page.locator(".jp-BreadCrumbs-home").first.click()
+            page.locator(".jp-DirListing-itemText", has_text="exercises").first.wait_for(timeout=20_000)
+            names = page.locator(".jp-DirListing-itemText").all_inner_texts()
+            screenshot(page, "start-command")
+        finally:
+            page.close()
         assert {"notebooks", "exercises", "solutions"} <= {n.strip() for n in names}, names
