@@ -16,7 +16,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
-sys.path.insert(0, str(ROOT))
 
 
 def best_of(fn, repeats: int = 3) -> tuple[float, float]:
@@ -33,8 +32,7 @@ def best_of(fn, repeats: int = 3) -> tuple[float, float]:
 def main() -> None:
     import techpm
     from techpm import capstone
-    from techpm.evals import judge
-    from tests.calibration import load
+    from techpm.rubric import calibration
 
     question = "Design a RAG system for a law firm's contracts"
     strong = capstone.sample_answer("strong")
@@ -53,18 +51,13 @@ def main() -> None:
         wall, cpu = best_of(lambda t=text: techpm.grade(t, question=question))
         print(f"{name:32} {kb:7.1f} {wall:7.3f} {cpu:7.3f} {1000 * cpu / kb:14.2f}")
 
-    print("\ncalibration set (tests/data/graded_calibration):")
-    rows = [(item, techpm.grade(item.text, question=item.question).total) for item in load()]
-    for band in ("strong-on-topic", "correct-short", "offline-generator", "strong-off-topic", "weak-vague",
-                 "buzzword", "padded"):
-        totals = sorted((t for item, t in rows if item.band == band), reverse=True)
+    print("\ncalibration set (techpm/data/graded_calibration):")
+    agreement = calibration.band_agreement()
+    for band, totals in agreement.totals.items():
         print(f"  {band:18} {' '.join(f'{t:3}' for t in totals)}")
-    rho = judge.spearman([item.rank for item, _ in rows], [t for _, t in rows])
-    strong_min = min(t for item, t in rows if item.band == "strong-on-topic")
-    worse_max = max(t for item, t in rows if item.band in ("buzzword", "padded", "strong-off-topic"))
-    print(f"Spearman with the bands' ranks: {rho:.2f}; weakest strong on-topic {strong_min}, best buzzword/"
-          f"padded/off-topic {worse_max}: margin {strong_min - worse_max} points (wanted: 30 or more)")
-
+    print(f"Spearman with the bands' ranks: {agreement.spearman:.2f}; weakest strong on-topic "
+          f"{agreement.strong_min}, best buzzword/padded/off-topic {agreement.worse_max}: margin "
+          f"{agreement.margin} points (wanted: 30 or more)")
 
 if __name__ == "__main__":
     main()
