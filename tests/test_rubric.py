@@ -418,3 +418,16 @@ def test_agreement_statement_is_computed():
     assert "100% of point grades match" in same and "kappa 1.00" in same
     shifted = [{p: min(2, g + 1) for p, g in h.items()} for h in human]
     assert "100%" not in judge.agreement_statement(human, shifted, data.points)
+
+
+def test_users_named_in_the_questions_own_words_count():
+    """An answer about 'the 40 claims handlers' names the users of a question about 'a 40-person insurance
+    claims team': the advice must not say the users are missing."""
+    from tests.conftest import ROOT
+
+    question = ("Design an AI assistant that drafts replies for a 40-person insurance claims team handling "
+                "3,000 emails a day, with GDPR constraints and a 2-second latency target")
+    text = (ROOT / "tests" / "data" / "claims_drafts_answer.md").read_text(encoding="utf-8")
+    point = grade(text, question=question).point("product")
+    assert point.score >= 0.5, point
+    assert "does not say who the users are" not in point.evidence

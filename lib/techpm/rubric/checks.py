@@ -381,10 +381,17 @@ def quantitative(doc: Doc) -> Result:
 
 # --- 7. users and the product ------------------------------------------------------------------------------------------
 
+_GENERIC_USER_WORDS = {"team", "teams", "members", "member", "users", "user", "people", "person", "staff", "their",
+                       "with", "from", "each", "every"}
+
+
 def product(doc: Doc) -> Result:
     counted = set(doc.counted)
     fit = doc.fit if isinstance(doc.fit, Fit) else None
-    named = tuple(re.escape(u.lower()[:8]) for u in (fit.users if fit else ()) if len(u) >= 3)
+    # the question's own users, word by word ("insurance claims team members" -> insuranc, claims): an answer
+    # that speaks of "the claims handlers" names them
+    named = tuple(dict.fromkeys(re.escape(w[:8]) for u in (fit.users if fit else ())
+                                for w in re.findall(r"[a-z]{4,}", u.lower()) if w not in _GENERIC_USER_WORDS))
     users = doc.found(vocab.USERS + named)
     user_at = set().union(*users.values()) if users else set()
     why = set().union(*(doc.hits(p) for p in vocab.OUTCOMES)) | doc.hits(vocab.REASONS)

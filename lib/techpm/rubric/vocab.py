@@ -86,7 +86,9 @@ USERS = (r"\busers?\b", r"customers?", r"developers?|engineers?", r"persona", r"
          r"lawyers?|doctors?|clinicians?|analysts?|agents?|students?|buyers?|admins?|operators?|employees?|callers?|"
          r"travell?ers?|reviewers?|patients?|merchants?|support staff|maintainers?|reporters?|contributors?|"
          r"volunteers?|readers?|viewers?|shoppers?|riders?|drivers?|sellers?|members?|subscribers?|players?|"
-         r"learners?|teachers?|nurses?|pharmacists?|radiologists?|accountants?|auditors?|recruiters?|managers?")
+         r"learners?|teachers?|nurses?|pharmacists?|radiologists?|accountants?|auditors?|recruiters?|managers?|"
+         r"handlers?|adjusters?|underwriters?|clerks?|representatives?|specialists?|officers?|technicians?|"
+         r"planners?|dispatchers?|brokers?|advisers?|advisors?|consultants?|editors?|writers?|moderators?")
 OUTCOMES = (r"so that|which means|for (?:the |our )?users?|they (?:need|want|wait|trust|feel|read|check)", r"trust",
             r"adoption|adopt", r"retention|churn", r"experience|frustrat|workflow", r"revenue|pricing|price|margin|pay",
             r"activation|satisfaction|\bnps\b", r"\bwait|\bfeel|tolerat", r"quality bar|rely|relying|confiden|\bcheck")
