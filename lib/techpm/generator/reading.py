@@ -291,8 +291,8 @@ def _place(text: str, m: re.Match[str], value: float, scale_word: str) -> Quanti
                 return Quantity(n, "min", "media_minutes", full)
             return Quantity(n, "min", "minutes", full)
         if word.startswith(("hour", "hr")) or word == "h":
-            om = re.match(r"\s*(?:of\s+)?(?:recorded\s+|new\s+|archived\s+)?(audio|video|footage|speech|"
-                          r"recordings?|calls?|content|podcasts?|lectures?|meetings?|tv|broadcasts?)", rest)
+            om = re.match(r"\s*(?:of\s+)?(?:[a-z]+\s+){0,2}?(audio|videos?|footage|speech|"
+                          r"recordings?|calls?|content|podcasts?|lectures?|meetings?|tv|broadcasts?)\b", rest)
             if om:
                 return Quantity(n, "hours", "media_hours", span(tm.end() + om.end()))
             return Quantity(n, "hours", "hours", full)

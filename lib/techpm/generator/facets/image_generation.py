@@ -38,7 +38,7 @@ def _figures(ctx: Ctx) -> None:
 FACET = Facet(
     name="image_generation",
     title="Generating images",
-    cues=((r"text[- ]to[- ]image|image generation|generat(?:e|es|ing) (?:images|pictures|art|illustrations)", 5),
+    cues=((r"text[- ]to[- ]image|image[- ]generat|generat(?:e|es|ing) (?:images|pictures|art|illustrations)", 5),
           (r"diffusion|stable diffusion|imagen|midjourney|dall-?e", 4), (r"\bdesign tool|creative|creators?|artists?", 1)),
     concept_groups=(
         ("diffusion", "image model"),

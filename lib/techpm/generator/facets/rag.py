@@ -79,7 +79,7 @@ FACET = Facet(
           (r"\bcit(?:e|ation)s?\b|grounded", 1), (r"look ?up|find (?:the|relevant)", 1),
           (r"\b(?:over|across|from|on) (?:[\d,.]+\s*\w*\s+)?(?:past |our |their |the |its |internal )?(?:documents|contracts|"
            r"articles|pages|files|records|papers|manuals|reports|emails|notes|filings|policies|faqs?)\b", 3)),
-    boost=lambda b: (1.0 if any(q.role == "documents" for q in b.quantities) else 0.0)
+    boost=lambda b: (1.0 if any(q.role in ("documents", "media_hours") for q in b.quantities) else 0.0)
     + (1.0 if "rag" in b.workloads and any(q.role == "documents" for q in b.quantities) else 0.0),
     concept_groups=(
         ("retriev", "search"),

@@ -39,7 +39,7 @@ def _figures(ctx: Ctx) -> None:
 FACET = Facet(
     name="transcription",
     title="Transcribing and summarising recordings",
-    cues=((r"transcrib", 3), (r"recordings?|recorded", 2), (r"hours of (?:audio|speech|recordings?|meetings?|calls?)", 3),
+    cues=((r"transcrib", 3), (r"recordings?|recorded", 2), (r"hours of (?:[a-z]+ ){0,2}(?:audio|speech|recordings?|meetings?|calls?)", 3),
           (r"meeting (?:notes|minutes|recordings?)|\bmeetings?\b", 1), (r"podcasts?|lectures?|interviews?|voicemail", 2),
           (r"diariz|speaker (?:labels|identification)|captions?|subtitles?", 3), (r"summar", 1),
           (r"listen(?:s|ing)? to|ambient|dictation", 3), (r"\bscribe\b|\bvisits?\b|conversations?", 1)),

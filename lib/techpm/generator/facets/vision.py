@@ -58,7 +58,7 @@ FACET = Facet(
           (r"vision|visual|camera", 2), (r"diagrams?|charts?|floor ?plans?|blueprints?|whiteboard", 2),
           (r"pdfs?\b|layout", 1)),
     boost=lambda b: (2.0 if "image" in b.modalities else 0.0)
-    - (6.0 if re.search(r"text[- ]to[- ]image|image generation|generat(?:e|es|ing) (?:images|pictures|art)|diffusion",
+    - (6.0 if re.search(r"text[- ]to[- ]image|image[- ]generat|generat(?:e|es|ing) (?:images|pictures|art)|diffusion",
                         b.question.lower()) else 0.0),
     concept_groups=(
         ("ocr", "text in the image", "read the text"),
