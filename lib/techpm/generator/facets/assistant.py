@@ -53,8 +53,9 @@ FACET = Facet(
          "[[prompt_caching]]; the context of each <<user>> retrieved, not pasted wholesale [[lost_middle]]."),
         ("Workflow before agent", "One well-prompted call usually beats a chain for <<items>> like these; "
          "<<product>> adds steps only when its eval shows the need [[effective_agents]]."),
-        ("Feedback loop", "Edits, ratings and escalations from <<users>> are logged with the prompt version: "
-         "free eval data, and the backlog for the next iteration of <<product>>."),
+        ("Feedback loop", "What <<product>> writes is a draft until <<users>> accept it: their edits, ratings and "
+         "escalations are logged with the prompt version, free eval data and the backlog for the next iteration "
+         "of <<product>>."),
     ),
     figures=_figures,
     deep_dive=("Quality <<users>> can feel",
