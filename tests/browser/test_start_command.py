@@ -43,10 +43,15 @@ def test_the_start_command_opens_the_course_at_the_repository_root(tmp_path, chr
         try:
             page.goto(url)
             page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
-            assert page.locator(".lm-TabBar-tab", has_text="00_start_here.ipynb").count() >= 1
-            page.locator(".jp-BreadCrumbs-home").first.click()
-            page.locator(".jp-DirListing-itemText", has_text="exercises").first.wait_for(timeout=20_000)
-            names = page.locator(".jp-DirListing-itemText").all_inner_texts()
+            page.locator(".lm-TabBar-tab", has_text="00_start_here.ipynb").first.wait_for(timeout=30_000)
+            listing = page.locator(".jp-FileBrowser .jp-DirListing-itemText")
+            if not page.locator(".jp-FileBrowser").first.is_visible():  # the side panel can start collapsed
+                page.locator('.jp-SideBar .lm-TabBar-tab[data-id="filebrowser"]').first.click()
+            # The browser first lists the notebook's folder; then go to the root, as a learner would.
+            listing.filter(has_text="00_start_here").first.wait_for(state="visible", timeout=60_000)
+            page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").first.click()
+            listing.filter(has_text="exercises").first.wait_for(state="visible", timeout=60_000)
+            names = [n.strip() for n in listing.all_inner_texts()]
             screenshot(page, "start-command")
         finally:
             page.close()
