@@ -326,6 +326,12 @@ def test_fuzz_the_grader_never_crashes_or_hangs(text):
     assert 0 <= report.total <= 100 and len(report.points) == 9
 
 
+@pytest.mark.parametrize("text", ["0/1=0", "0 x 3 = 0", "0.0 / 2 = 0.0 ms", "$0 per 1M tokens = $0"])
+def test_zero_written_in_a_computation_does_not_crash(text):
+    """hypothesis found it: a '0' as written gave the tolerance a division by zero."""
+    assert 0 <= grade(text).total <= 100
+
+
 # --- the judge --------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -133,7 +133,7 @@ class BreakEven:
         throughput), unlike ``breakeven_requests_per_month``; ``math.inf`` when a full replica never wins.
         """
         margin = self.replica_capacity_requests_per_month * self.api_usd_per_request - self.replica_monthly_usd
-        if margin <= 0:
+        if margin <= self.replica_monthly_usd * 1e-9:  # a full replica saves nothing (to 1 part in 1e9): never
             return math.inf
         steps = max(1, math.ceil(self.replica_monthly_usd / margin - 1e-9))
         return steps * self.replica_monthly_usd / self.api_usd_per_request

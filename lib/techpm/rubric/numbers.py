@@ -139,7 +139,8 @@ def _tolerance(q: Quantity, approx: bool) -> float:
     """Half a unit in the last written digit, or 3% (10% when marked approximate), whichever is larger."""
     digits = re.sub(r"[^\d.]", "", q.text.split("/")[0].split(" per ")[0])
     decimals = len(digits.split(".")[1]) if "." in digits else 0
-    scale = q.value / float(digits.replace(",", "") or 1) if digits.replace(".", "") else 1.0
+    written = float(digits.replace(",", "") or 1) if digits.replace(".", "") else 1.0
+    scale = q.value / written if written else 1.0          # "0" written: no scale to read from it
     ulp = 0.5 * 10 ** (-decimals) * abs(scale)
     return max(ulp, (0.10 if approx else 0.03) * abs(q.value))
 
