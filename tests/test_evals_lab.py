@@ -230,7 +230,7 @@ def test_leaderboard_and_win_rates():
 
 def test_graded_answers_are_complete_and_documented():
     data = load_graded_answers()
-    from techpm.generator.method import RUBRIC
+    from techpm.method import RUBRIC
 
     assert list(data.points) == [r.id for r in RUBRIC]
     assert 20 <= len(data.answers) <= 30

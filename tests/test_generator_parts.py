@@ -13,7 +13,7 @@ from techpm import calc
 from techpm.errors import TechpmError
 from techpm.generator import cache, claude, generate, prompts, tools
 from techpm.generator.answer import Answer, Citation, Section, Usage, format_usd
-from techpm.generator.method import SECTIONS
+from techpm.method import SECTIONS
 
 
 def sample_answer(**changes) -> Answer:

@@ -14,7 +14,7 @@ import techpm
 from techpm import config
 from techpm.errors import TechpmError
 from techpm.generator import offline
-from techpm.generator.method import RUBRIC
+from techpm.method import RUBRIC
 from techpm.rubric import CHECKS, _Doc, find_sections, grade, split_sentences
 from techpm.rubric.text import in_order
 from tests.fake_anthropic import FakeAnthropic, message, tool_use_block

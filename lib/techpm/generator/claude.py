@@ -463,7 +463,7 @@ _HEADING = re.compile(r"^#{1,3}[ \t]*(?:Section[ \t]+)?([1-6])[.:)]?[ \t]+(.+?)[
 def split_sections(text: str) -> list[Section]:
     """The six sections from Markdown that uses '## N. Title' headings (text before the first is dropped).
     A section Claude did not write is kept, saying so, so the answer always has all six in order."""
-    from techpm.generator.method import SECTIONS
+    from techpm.method import SECTIONS
 
     found: dict[int, Section] = {}
     matches = list(_HEADING.finditer(text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from techpm.generator.method import RUBRIC
+from techpm.method import RUBRIC
 from techpm.rubric.checks import CHECKS
 from techpm.rubric.report import PointResult, Report
 from techpm.rubric.text import Doc, in_order, words
