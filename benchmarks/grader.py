@@ -33,7 +33,7 @@ def best_of(fn, repeats: int = 3) -> tuple[float, float]:
 def main() -> None:
     import techpm
     from techpm import capstone
-    from techpm.evals import judge
+    from techpm.evals import judge_audit
     from tests.calibration import load
 
     question = "Design a RAG system for a law firm's contracts"
@@ -59,7 +59,7 @@ def main() -> None:
                  "buzzword", "padded"):
         totals = sorted((t for item, t in rows if item.band == band), reverse=True)
         print(f"  {band:18} {' '.join(f'{t:3}' for t in totals)}")
-    rho = judge.spearman([item.rank for item, _ in rows], [t for _, t in rows])
+    rho = judge_audit.spearman([item.rank for item, _ in rows], [t for _, t in rows])
     strong_min = min(t for item, t in rows if item.band == "strong-on-topic")
     worse_max = max(t for item, t in rows if item.band in ("buzzword", "padded", "strong-off-topic"))
     print(f"Spearman with the bands' ranks: {rho:.2f}; weakest strong on-topic {strong_min}, best buzzword/"

@@ -26,7 +26,7 @@ class Item:
 @cache
 def load() -> tuple[Item, ...]:
     from techpm import capstone
-    from techpm.evals import judge
+    from techpm.evals import judge_audit
     from techpm.evals.graded import load_graded_answers
 
     doc = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
@@ -43,6 +43,6 @@ def load() -> tuple[Item, ...]:
         else:
             name, text = f"sample:{entry['sample']}", capstone.sample_answer(entry["sample"])
         if entry.get("transform"):
-            name, text = f"{name}+{entry['transform']}", getattr(judge, entry["transform"])(text)
+            name, text = f"{name}+{entry['transform']}", getattr(judge_audit, entry["transform"])(text)
         items.append(Item(f"{name}@{entry['question']}", entry["band"], doc["bands"][entry["band"]], question, text))
     return tuple(items)

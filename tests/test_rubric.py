@@ -153,7 +153,7 @@ def test_a_lone_formula_is_not_a_quantitative_trade_off():
 
 
 def test_keyword_lists_filler_and_repeats_earn_nothing():
-    from techpm.evals.judge import BUZZWORD_PARAGRAPH, pad_by_repetition
+    from techpm.evals.judge_audit import BUZZWORD_PARAGRAPH, pad_by_repetition
 
     doc = _Doc.read(BUZZWORD_PARAGRAPH)
     assert "list" in doc.kinds and doc.substantive_words < doc.words / 2
@@ -409,12 +409,12 @@ def test_the_judge_is_given_the_question(online, monkeypatch):
 
 
 def test_agreement_statement_is_computed():
-    from techpm.evals import judge
+    from techpm.evals import judge_audit
     from techpm.evals.graded import load_graded_answers
 
     data = load_graded_answers()
     human = [a.human for a in data.answers]
-    same = judge.agreement_statement(human, human, data.points)
+    same = judge_audit.agreement_statement(human, human, data.points)
     assert "100% of point grades match" in same and "kappa 1.00" in same
     shifted = [{p: min(2, g + 1) for p, g in h.items()} for h in human]
-    assert "100%" not in judge.agreement_statement(human, shifted, data.points)
+    assert "100%" not in judge_audit.agreement_statement(human, shifted, data.points)
