@@ -42,7 +42,7 @@ def test_little_concurrency_is_rate_times_latency_and_inverts():
 
 @pytest.mark.parametrize("rate, service_s, servers", [(8.0, 1.0, 10), (3.0, 2.5, 9), (0.5, 0.4, 1)])
 def test_little_law_matches_a_simulated_queue(rate, service_s, servers):
-    from techpm.apisim.queueing import erlang_c_mean_latency_s, simulate_mmc
+    from techpm.api_lab.queueing import erlang_c_mean_latency_s, simulate_mmc
 
     run = simulate_mmc(rate, service_s, servers, 40_000, seed=3)
     # Measured concurrency (time average over a window) vs lambda * W measured in that window.
