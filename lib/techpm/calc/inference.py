@@ -272,7 +272,7 @@ def prefill_time_s(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: in
     Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
         applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
         https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
-    Used in: 01 (via measure).
+    Used in: 01 (via transformer_lab.measure).
     """
     return prefill_step(cfg, gpu, prompt_tokens, batch_size, n_gpus, efficiency, bytes_per_param=bytes_per_param,
                         kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision).time_s

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # would move it to one client module of its own.
     ("claude client", ("techpm.generator.claude", "techpm.generator.tools", "techpm.generator.answer",
                        "techpm.generator.cache", "techpm.generator.prompts")),
-    ("labs", ("techpm.api_lab", "techpm.evals", "techpm.minigpt", "techpm.measure", "techpm.multimodal",
+    ("labs", ("techpm.api_lab", "techpm.evals", "techpm.transformer_lab", "techpm.multimodal",
               "techpm.rag", "techpm.rlhf", "techpm.agents", "techpm.safety")),
     ("generator", ("techpm.generator",)),
     ("rubric", ("techpm.rubric", "techpm.capstone")),
