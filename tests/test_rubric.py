@@ -348,7 +348,7 @@ def test_judge_offline_mode_says_so(monkeypatch):
 
 
 def test_judge_grades_sit_beside_the_checks_and_disagreements_are_flagged(online, monkeypatch):
-    from techpm.generator import claude
+    from techpm.generator import client as claude_client
 
     ids = [p.id for p in RUBRIC]
     scores = [{"id": i, "score": 1.0 if i == "scoping" else 0.0, "evidence": f"judge on {i}",
@@ -356,7 +356,7 @@ def test_judge_grades_sit_beside_the_checks_and_disagreements_are_flagged(online
     with FakeAnthropic(valid_key=FAKE_KEY) as server:
         monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        server.queue(message([tool_use_block(claude.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
+        server.queue(message([tool_use_block(claude_client.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
         report = grade(sample("weak"), judge=True)
     assert report.judge_note is None and report.judge_model == "claude-haiku-5-5"
     assert report.point("scoping").judge_score == 1.0 and report.point("scoping").score == 0.0
@@ -396,13 +396,13 @@ def test_techpm_grade_with_a_question_from_the_command_line(tmp_path, capsys):
 
 
 def test_the_judge_is_given_the_question(online, monkeypatch):
-    from techpm.generator import claude
+    from techpm.generator import client as claude_client
 
     scores = [{"id": p.id, "score": 0.5, "evidence": "e", "suggestion": "s"} for p in RUBRIC]
     with FakeAnthropic(valid_key=FAKE_KEY) as server:
         monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        server.queue(message([tool_use_block(claude.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
+        server.queue(message([tool_use_block(claude_client.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
         report = grade(sample("weak"), question=LAW, judge=True)
         (body,) = [r.body for r in server.messages_requests()]
     assert report.judge_total == 50 and LAW in str(body["messages"])

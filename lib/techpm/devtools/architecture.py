@@ -19,10 +19,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("techpm", "techpm.errors", "techpm.keys", "techpm.plotting")),
     ("tables", ("techpm.tables", "techpm.lifecycle", "techpm.config", "techpm.method")),
     ("calc", ("techpm.calc",)),
-    # The Claude client and the answer it returns: shared by the generator, the rubric and the labs that
-    # call Claude (rag.generate, agents, safety). It sits in generator/ today; issue 18's renaming item
-    # would move it to one client module of its own.
-    ("claude client", ("techpm.generator.claude", "techpm.generator.tools", "techpm.generator.answer",
+    # The Claude client (generator.client) and the answer it returns: shared by the generator, the rubric and
+    # the labs that call Claude (rag.generate, agents, safety), so it sits below them although it lives in generator/.
+    ("claude client", ("techpm.generator.client", "techpm.generator.claude", "techpm.generator.tools",
+                       "techpm.generator.answer",
                        "techpm.generator.cache", "techpm.generator.prompts")),
     ("labs", ("techpm.api_lab", "techpm.evals", "techpm.transformer_lab", "techpm.multimodal",
               "techpm.rag", "techpm.rlhf", "techpm.agents", "techpm.safety")),
