@@ -1,6 +1,6 @@
 """The NumPy mini-GPT's measured decode time next to the roofline prediction for this machine.
 
-Measures this machine's matmul FLOP/s and memory bandwidth (``techpm.measure``), predicts the time per
+Measures this machine's matmul FLOP/s and memory bandwidth (``techpm.transformer_lab.measure``), predicts the time per
 generated token with and without the KV cache from the calculators, times the real thing, and prints
 the ratio measured / predicted (1.0 = the roofline explains all of it; above 1 = overheads such as
 Python, small kernels and thread start-up).
@@ -10,8 +10,8 @@ Python, small kernels and thread start-up).
 
 from __future__ import annotations
 
-from techpm import measure
-from techpm.minigpt import MiniGPT
+from techpm.transformer_lab import measure
+from techpm.transformer_lab.minigpt import MiniGPT
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from techpm import calc
-from techpm.apisim import dashboard, idempotency, load, requestlog, sdk
+from techpm.api_lab import dashboard, idempotency, load, requestlog, sdk
 from techpm.errors import TechpmError
 
 # --------------------------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def test_keys_make_retries_safe_and_the_duplicates_match_the_formula(p, retries)
 
 
 def test_simulated_customers_are_seeded_and_heavy_tailed():
-    from techpm.apisim.customers import CustomerConfig, simulate_customers
+    from techpm.api_lab.customers import CustomerConfig, simulate_customers
 
     a, b = simulate_customers(), simulate_customers()
     assert a == b and len(a) == CustomerConfig().customers

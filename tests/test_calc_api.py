@@ -1,4 +1,4 @@
-"""API-product calculators: Little's law, the token bucket, pricing and margin, retry math.
+"""API-product calculators (``calc.api``) and capacity planning (``calc.serving``): Little's law, the token bucket, pricing and margin, retry math.
 
 The token bucket is checked against an independent brute-force reference (the arrival-curve form of the
 algorithm, recomputed from scratch for every request) and against properties; Little's law against a
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from techpm import calc
 from techpm.calc import api as api_module
+from techpm.calc import serving as serving_module
 from techpm.errors import TechpmError
 
 # --------------------------------------------------------------------------------------------------
@@ -26,6 +27,7 @@ from techpm.errors import TechpmError
 
 def test_docstring_examples_hold():
     assert doctest.testmod(api_module).failed == 0
+    assert doctest.testmod(serving_module).failed == 0
 
 
 def test_little_concurrency_is_rate_times_latency_and_inverts():
@@ -40,7 +42,7 @@ def test_little_concurrency_is_rate_times_latency_and_inverts():
 
 @pytest.mark.parametrize("rate, service_s, servers", [(8.0, 1.0, 10), (3.0, 2.5, 9), (0.5, 0.4, 1)])
 def test_little_law_matches_a_simulated_queue(rate, service_s, servers):
-    from techpm.apisim.queueing import erlang_c_mean_latency_s, simulate_mmc
+    from techpm.api_lab.queueing import erlang_c_mean_latency_s, simulate_mmc
 
     run = simulate_mmc(rate, service_s, servers, 40_000, seed=3)
     # Measured concurrency (time average over a window) vs lambda * W measured in that window.

@@ -23,6 +23,7 @@ from techpm import cli as top_cli
 from techpm.errors import TechpmError
 from techpm.generator import cache, claude, generate, generate_many
 from techpm.generator import cli as gen_cli
+from techpm.generator import client as claude_client
 from techpm.generator.answer import Answer, Section
 from tests.conftest import FAKE_KEY, MODEL, QUESTION, ROOT
 from tests.fake_anthropic import (
@@ -49,7 +50,7 @@ def researched(n_searches: int = 6, *, stop_reason: str = "end_turn", **usage) -
 
 # --- 1. settings checked where they are given ---------------------------------------------------------------
 
-ESTIMATE = claude.Estimate(MODEL, 1_000, 8_000, 8, 25.10)  # the issue's $25.10 request
+ESTIMATE = claude_client.Estimate(MODEL, 1_000, 8_000, 8, 25.10)  # the issue's $25.10 request
 
 
 @given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6), st.text(max_size=8),
@@ -73,8 +74,8 @@ def test_no_setting_value_disables_the_cap(value):
                 continue
             assert isinstance(cap, float) and math.isfinite(cap) and cap >= 0
             if cap < ESTIMATE.usd:
-                with pytest.raises(claude.CostLimitError):
-                    claude.check_budget(ESTIMATE, cap)
+                with pytest.raises(claude_client.CostLimitError):
+                    claude_client.check_budget(ESTIMATE, cap)
     finally:
         config.SETTINGS = saved
     if value is not None:  # check_budget itself refuses a cap that is not a finite number >= 0
@@ -82,11 +83,11 @@ def test_no_setting_value_disables_the_cap(value):
             cap = config.check_cap(value)
         except TechpmError:
             with pytest.raises(TechpmError):
-                claude.check_budget(ESTIMATE, value)
+                claude_client.check_budget(ESTIMATE, value)
         else:
             if cap < ESTIMATE.usd:
-                with pytest.raises(claude.CostLimitError):
-                    claude.check_budget(ESTIMATE, value)
+                with pytest.raises(claude_client.CostLimitError):
+                    claude_client.check_budget(ESTIMATE, value)
 
 
 @pytest.mark.parametrize("value", [float("nan"), -5, "abc", float("inf"), True])
@@ -239,11 +240,11 @@ def test_a_pending_search_keeps_the_tool_defined_after_the_budget_is_spent(serve
 def test_the_worst_case_before_a_later_round_includes_the_searches_left(server):
     server.queue(message([tool_use_block(*CONCURRENCY)], stop_reason="tool_use", input_tokens=1_000,
                          output_tokens=100))
-    spent = claude.request_cost_usd(MODEL, claude.Usage(1_000, 100))
-    tokens_only = claude.request_cost_usd(MODEL, claude.Usage(1_100, claude.ANSWER_MAX_TOKENS))
-    with_fees = tokens_only + config.DEFAULT_MAX_SEARCHES * claude.WEB_SEARCH_USD_PER_SEARCH
+    spent = claude_client.request_cost_usd(MODEL, claude.Usage(1_000, 100))
+    tokens_only = claude_client.request_cost_usd(MODEL, claude.Usage(1_100, claude.ANSWER_MAX_TOKENS))
+    with_fees = tokens_only + config.DEFAULT_MAX_SEARCHES * claude_client.WEB_SEARCH_USD_PER_SEARCH
     server.input_tokens_for_count = 100
-    first = claude.request_cost_usd(MODEL, claude.Usage(100, claude.ANSWER_MAX_TOKENS,
+    first = claude_client.request_cost_usd(MODEL, claude.Usage(100, claude.ANSWER_MAX_TOKENS,
                                                         web_search_requests=config.DEFAULT_MAX_SEARCHES))
     cap = (first + spent + with_fees) / 2  # the first request fits; a second with its searches does not
     assert first < cap < spent + with_fees and spent + tokens_only < cap  # without the fees it would go on
@@ -288,7 +289,7 @@ def test_thinking_and_effort_reach_the_request_and_the_estimate(server, settings
     assert body["thinking"] == {"type": "enabled", "budget_tokens": 2_048}
     assert body["output_config"] == {"effort": "high"}
     assert body["max_tokens"] == claude.ANSWER_MAX_TOKENS + 2_048
-    expected = claude.request_cost_usd(MODEL, claude.Usage(server.input_tokens_for_count, body["max_tokens"],
+    expected = claude_client.request_cost_usd(MODEL, claude.Usage(server.input_tokens_for_count, body["max_tokens"],
                                                            web_search_requests=config.DEFAULT_MAX_SEARCHES))
     assert answer.estimated_cost_usd == pytest.approx(expected)
 
@@ -364,16 +365,16 @@ def test_rag_auto_falls_back_to_the_extractive_answer(server, monkeypatch):
     result = rag_generate.answer("How does the for statement iterate?", chunks)
     assert result.backend == "extractive" and "rejected the key" in result.notice
     assert "rejected the key" in result.markdown
-    with pytest.raises(claude.ClaudeError):
+    with pytest.raises(claude_client.ClaudeError):
         rag_generate.answer("How does the for statement iterate?", chunks, backend="claude")
 
 
 def test_ask_turns_a_malformed_base_url_into_one_sentence(monkeypatch, settings):
     monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://localhost:80x")
-    monkeypatch.setattr(claude, "MAX_RETRIES", 0)
-    with pytest.raises(claude.ClaudeError, match="InvalidURL") as info:
-        claude.ask("hi")
+    monkeypatch.setattr(claude_client, "MAX_RETRIES", 0)
+    with pytest.raises(claude_client.ClaudeError, match="InvalidURL") as info:
+        claude_client.ask("hi")
     assert info.value.__suppress_context__ and FAKE_KEY not in str(info.value)
 
 
@@ -398,8 +399,8 @@ def test_colab_access_not_granted_is_not_reported_as_no_key(monkeypatch):
     from techpm.generator import why_offline
 
     assert "not granted access" in why_offline("auto") and "No Anthropic API key" not in why_offline("auto")
-    with pytest.raises(claude.ClaudeError, match="not granted access"):
-        claude.client()
+    with pytest.raises(claude_client.ClaudeError, match="not granted access"):
+        claude_client.client()
 
 
 # --- 8. CLI errors: one sentence, non-zero, the answer never lost ------------------------------------------
@@ -471,8 +472,8 @@ def test_the_key_never_appears_on_the_new_paths(server, settings, monkeypatch, c
     monkeypatch.setattr(time, "sleep", lambda _s: None)
     generate_many([QUESTION, "Design an agent"], poll_interval_s=1, progress=False)
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://localhost:80x")
-    with pytest.raises(claude.ClaudeError) as info:
-        claude.ask("hi")
+    with pytest.raises(claude_client.ClaudeError) as info:
+        claude_client.ask("hi")
     texts.append(str(info.value))
     out = capsys.readouterr()
     texts += [out.out, out.err]

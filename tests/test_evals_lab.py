@@ -13,7 +13,7 @@ from techpm import calc
 from techpm.errors import TechpmError
 from techpm.evals import contamination as cont
 from techpm.evals import hallucination as hall
-from techpm.evals import judge, pyref
+from techpm.evals import judge_audit, pyref
 from techpm.evals.detection import score_detector
 from techpm.evals.graded import load_graded_answers
 
@@ -173,64 +173,64 @@ def test_citations_are_extracted_and_validated():
 @given(st.lists(st.integers(0, 5), min_size=3, max_size=40), st.data())
 def test_ranks_and_spearman_match_scipy(x, data):
     y = data.draw(st.lists(st.floats(-5, 5), min_size=len(x), max_size=len(x)))
-    assert judge.ranks(x) == pytest.approx(list(scipy_stats.rankdata(x)))
-    ours, ref = judge.spearman(x, y), scipy_stats.spearmanr(x, y).statistic
+    assert judge_audit.ranks(x) == pytest.approx(list(scipy_stats.rankdata(x)))
+    ours, ref = judge_audit.spearman(x, y), scipy_stats.spearmanr(x, y).statistic
     assert (math.isnan(ours) and math.isnan(ref)) or ours == pytest.approx(ref, abs=1e-9)
 
 
 def test_agreement_by_point_matches_statsmodels_kappa():
     human = [{"a": 2, "b": 0}, {"a": 1, "b": 1}, {"a": 0, "b": 1}, {"a": 2, "b": 2}, {"a": 1, "b": 0}]
     other = [{"a": 2, "b": 1}, {"a": 1, "b": 1}, {"a": 1, "b": 1}, {"a": 2, "b": 2}, {"a": 0, "b": 0}]
-    rows = judge.agreement_by_point(human, other, ["a", "b"], weights="linear")
+    rows = judge_audit.agreement_by_point(human, other, ["a", "b"], weights="linear")
     table = [[0] * 3 for _ in range(3)]
     for h, o in zip(human, other, strict=True):
         table[h["a"]][o["a"]] += 1
     assert rows[0].kappa == pytest.approx(sm_inter_rater.cohens_kappa(table, wt="linear", return_results=False))
     assert rows[0].agreement == pytest.approx(0.6) and rows[0].human_mean == pytest.approx(1.2)
     with pytest.raises(TechpmError, match="missing"):
-        judge.agreement_by_point(human, [{"a": 1}] * 5, ["a", "b"])
+        judge_audit.agreement_by_point(human, [{"a": 1}] * 5, ["a", "b"])
 
 
 def test_length_bias_sees_a_judge_that_rewards_length():
     lengths = [100, 200, 300, 400, 500, 600]
     human = [3, 1, 4, 2, 3, 1]
     judge_scores = [h + n / 100 for h, n in zip(human, lengths, strict=True)]
-    bias = judge.length_bias(lengths, human, judge_scores)
+    bias = judge_audit.length_bias(lengths, human, judge_scores)
     assert bias.length_vs_gap == pytest.approx(1.0) and bias.length_vs_judge > bias.length_vs_human
 
 
 def test_swap_test_and_pairwise_verdicts():
     def first_on_ties(a, b):
-        return judge.pairwise_verdict(a, b, tie_break="first")
+        return judge_audit.pairwise_verdict(a, b, tie_break="first")
 
     pairs = [(1, 2), (3, 3), (2, 2), (5, 1)]
-    result = judge.swap_test(pairs, first_on_ties)
+    result = judge_audit.swap_test(pairs, first_on_ties)
     assert (result.pairs, result.consistent) == (4, 2)  # the two tied pairs flip with the order
     assert result.first_wins == 6 and result.second_wins == 2 and result.first_position_rate == 0.75
-    fair = judge.swap_test(pairs, judge.pairwise_verdict)
+    fair = judge_audit.swap_test(pairs, judge_audit.pairwise_verdict)
     assert fair.consistency == 1 and fair.first_position_rate == 0.5
     with pytest.raises(TechpmError, match="'first', 'second' or 'tie'"):
-        judge.swap_test([(1, 2)], lambda a, b: "A")
+        judge_audit.swap_test([(1, 2)], lambda a, b: "A")
 
 
 def test_leaderboard_and_win_rates():
-    board = judge.leaderboard({"x": [1, 2], "y": [3, 3], "z": [1.5, 1.5]})
+    board = judge_audit.leaderboard({"x": [1, 2], "y": [3, 3], "z": [1.5, 1.5]})
     assert [(r.system, r.rank) for r in board] == [("y", 1), ("x", 2), ("z", 2)]
     answers = {"p": [2, 2, 1], "q": [2, 1, 1]}
 
     def biased(a, b):
-        return judge.pairwise_verdict(a, b, tie_break="first")
+        return judge_audit.pairwise_verdict(a, b, tie_break="first")
 
-    fair = judge.pairwise_win_rates(answers, biased, both_orders=True)
+    fair = judge_audit.pairwise_win_rates(answers, biased, both_orders=True)
     assert fair["p"] == pytest.approx(4 / 6) and fair["p"] + fair["q"] == pytest.approx(1)
-    assert judge.pairwise_win_rates(answers, biased, both_orders=False, first="q")["q"] == pytest.approx(2 / 3)
+    assert judge_audit.pairwise_win_rates(answers, biased, both_orders=False, first="q")["q"] == pytest.approx(2 / 3)
 
 
 # --- graded answers ---------------------------------------------------------------------------------------
 
 def test_graded_answers_are_complete_and_documented():
     data = load_graded_answers()
-    from techpm.generator.method import RUBRIC
+    from techpm.method import RUBRIC
 
     assert list(data.points) == [r.id for r in RUBRIC]
     assert 20 <= len(data.answers) <= 30
@@ -325,16 +325,16 @@ def test_grader_points_and_bias_probes():
 
     answer = load_graded_answers().answers[0]
     report = techpm.grade(answer.text)
-    points = judge.grader_points(report)
+    points = judge_audit.grader_points(report)
     assert set(points) == set(load_graded_answers().points)
     assert all(points[p.id] == 2 * p.score for p in report.points)
     assert sum(points.values()) == round(2 * sum(p.score for p in report.points))
     with pytest.raises(TechpmError, match="techpm.grade report"):
-        judge.grader_points("not a report")
-    doubled = judge.pad_by_repetition(answer.text)
+        judge_audit.grader_points("not a report")
+    doubled = judge_audit.pad_by_repetition(answer.text)
     assert len(doubled.split()) > 2 * answer.words and answer.text in doubled
-    stuffed = judge.stuff_keywords(answer.text)
-    assert stuffed.startswith(answer.text) and stuffed.endswith(judge.BUZZWORD_PARAGRAPH)
+    stuffed = judge_audit.stuff_keywords(answer.text)
+    assert stuffed.startswith(answer.text) and stuffed.endswith(judge_audit.BUZZWORD_PARAGRAPH)
 
 
 def test_human_vs_judge_figure_is_a_png():

@@ -13,6 +13,7 @@ import pytest
 
 from techpm import calc
 from techpm.generator import claude, generate, generate_many
+from techpm.generator import client as claude_client
 from techpm.generator.answer import format_usd
 
 # the ``settings`` (online, private cache, default cap) and ``server`` (FakeAnthropic) fixtures are in conftest.py
@@ -62,7 +63,7 @@ def test_streamed_answer_has_six_sections_usage_and_cost(server, capsys):
     assert (answer.usage.input_tokens, answer.usage.output_tokens) == (1_200, 900)
     assert (answer.usage.cache_creation_input_tokens, answer.usage.cache_read_input_tokens) == (3_000, 500)
     assert answer.usage.web_search_requests == 2
-    expected = calc.api_cost_usd(MODEL, 1_200, 900, 3_000, 500) + 2 * claude.WEB_SEARCH_USD_PER_SEARCH
+    expected = calc.api_cost_usd(MODEL, 1_200, 900, 3_000, 500) + 2 * claude_client.WEB_SEARCH_USD_PER_SEARCH
     assert answer.cost_usd == pytest.approx(expected)
     assert f"cost {format_usd(answer.cost_usd)}" in answer.markdown and "1,200 input" in answer.markdown
     assert MODEL in answer.markdown.splitlines()[-1]
@@ -73,7 +74,7 @@ def test_streamed_answer_has_six_sections_usage_and_cost(server, capsys):
     assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert "Deep dive and trade-offs" in body["system"][0]["text"]
     search = [t for t in body["tools"] if t.get("name") == "web_search"]
-    assert search == [{"type": claude.WEB_SEARCH_TOOL_TYPES[0], "name": "web_search",
+    assert search == [{"type": claude_client.WEB_SEARCH_TOOL_TYPES[0], "name": "web_search",
                        "max_uses": claude.WEB_SEARCH_MAX_USES}]
     names = {t["name"] for t in body["tools"]}
     assert {"api_cost_usd", "kv_cache_bytes", "capacity_plan"} <= names
@@ -126,7 +127,7 @@ def test_bad_tool_input_goes_back_as_an_error_result(server):
 
 
 def test_tool_loop_is_bounded(server, monkeypatch):
-    monkeypatch.setattr(claude, "MAX_TOOL_ROUNDS", 2)
+    monkeypatch.setattr(claude_client, "MAX_TOOL_ROUNDS", 2)
     loop = [message([tool_use_block("little_concurrency", {"arrival_rate_per_s": 10, "latency_s": 2},
                                     f"toolu_{i}")], stop_reason="tool_use") for i in range(2)]
     server.queue(*loop, message())
@@ -141,10 +142,10 @@ def test_the_cap_stops_a_tool_loop_whose_next_round_could_exceed_it(server):
     server.queue(message([tool_use_block("little_concurrency", {"arrival_rate_per_s": 10, "latency_s": 2})],
                          stop_reason="tool_use", input_tokens=50_000, output_tokens=1_000, web_search_requests=8))
     system, messages, tools = claude.answer_request(QUESTION, MODEL)
-    first = claude.estimate(claude.client(), model=MODEL, system=system, messages=messages, tools=tools,
+    first = claude_client.estimate(claude_client.client(), model=MODEL, system=system, messages=messages, tools=tools,
                             max_tokens=claude.ANSWER_MAX_TOKENS)
-    spent = claude.request_cost_usd(MODEL, claude.Usage(50_000, 1_000, web_search_requests=8))
-    worst_next = claude.request_cost_usd(MODEL, claude.Usage(51_000, claude.ANSWER_MAX_TOKENS))
+    spent = claude_client.request_cost_usd(MODEL, claude.Usage(50_000, 1_000, web_search_requests=8))
+    worst_next = claude_client.request_cost_usd(MODEL, claude.Usage(51_000, claude.ANSWER_MAX_TOKENS))
     cap = (max(first.usd, spent) + spent + worst_next) / 2
     assert first.usd <= cap < spent + worst_next  # the estimate fits; a second round might not
     answer = generate(QUESTION, backend="claude", max_cost_usd=cap)
@@ -196,11 +197,11 @@ def test_retries_after_429_and_529_honouring_retry_after(server):
 
 @needs_offline
 def test_rate_limit_that_persists_gives_a_clear_notice_and_the_offline_answer(server):
-    server.queue(*[error(429, "slow down", retry_after_s=0.01) for _ in range(claude.MAX_RETRIES + 1)])
+    server.queue(*[error(429, "slow down", retry_after_s=0.01) for _ in range(claude_client.MAX_RETRIES + 1)])
     answer = generate(QUESTION, backend="auto")
     assert answer.backend == "offline"
     assert "Rate limited" in answer.notice and "429" in answer.notice and "offline" in answer.notice.lower()
-    assert len(server.messages_requests()) == claude.MAX_RETRIES + 1
+    assert len(server.messages_requests()) == claude_client.MAX_RETRIES + 1
 
 
 @needs_offline
@@ -226,8 +227,8 @@ def test_invalid_key_gives_a_clear_message_and_the_offline_answer(server, monkey
 
 def test_ask_raises_a_plain_claude_error_for_a_bad_key(server, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-WRONG-key-abcdefghijklmnop")
-    with pytest.raises(claude.ClaudeError, match="rejected the key") as info:
-        claude.ask("Hello")
+    with pytest.raises(claude_client.ClaudeError, match="rejected the key") as info:
+        claude_client.ask("Hello")
     assert info.value.__cause__ is None and info.value.__suppress_context__
 
 
@@ -244,7 +245,7 @@ def test_no_network_means_offline_with_a_notice(monkeypatch, settings):
     with FakeAnthropic() as gone:
         url = gone.url
     monkeypatch.setenv("ANTHROPIC_BASE_URL", url)  # a closed port: connection refused
-    monkeypatch.setattr(claude, "MAX_RETRIES", 0)
+    monkeypatch.setattr(claude_client, "MAX_RETRIES", 0)
     answer = generate(QUESTION, stream=False)
     assert answer.backend == "offline" and "Could not reach the Anthropic API" in answer.notice
 
@@ -260,17 +261,17 @@ def test_a_call_above_max_cost_is_refused_before_anything_is_sent(monkeypatch, s
         assert answer.backend == "offline"
         assert "Refused before sending" in answer.notice and f"max_cost_usd={format_usd(0.05)}" in answer.notice
         assert server.messages_requests() == []
-        with pytest.raises(claude.CostLimitError):
-            claude.ask("hi", max_cost_usd=0.05)
+        with pytest.raises(claude_client.CostLimitError):
+            claude_client.ask("hi", max_cost_usd=0.05)
 
 
 def test_the_estimate_prices_counted_input_max_output_and_searches(server):
-    cl = claude.client()
+    cl = claude_client.client()
     system, messages, tools = claude.answer_request(QUESTION, MODEL)
-    est = claude.estimate(cl, model=MODEL, system=system, messages=messages, tools=tools, max_tokens=4_000)
+    est = claude_client.estimate(cl, model=MODEL, system=system, messages=messages, tools=tools, max_tokens=4_000)
     assert est.input_tokens == server.input_tokens_for_count
     assert est.usd == pytest.approx(calc.api_cost_usd(MODEL, server.input_tokens_for_count, 4_000)
-                                    + claude.WEB_SEARCH_MAX_USES * claude.WEB_SEARCH_USD_PER_SEARCH)
+                                    + claude.WEB_SEARCH_MAX_USES * claude_client.WEB_SEARCH_USD_PER_SEARCH)
     counted = server.requests[-1].body
     assert all(t.get("name") != "web_search" for t in counted["tools"])  # server tools are priced apart
 
@@ -316,7 +317,7 @@ def test_generate_many_uses_the_batch_api_at_half_price_and_fills_the_cache(serv
     assert len(polls) >= 2  # polled until it ended
     assert [a.backend for a in answers] == ["claude", "claude"]
     assert answers[0].cost_usd == pytest.approx(calc.api_cost_usd(MODEL, 1_000, 2_000, batch=True)
-                                                 + claude.WEB_SEARCH_USD_PER_SEARCH)
+                                                 + claude_client.WEB_SEARCH_USD_PER_SEARCH)
     assert answers[1].cost_usd == pytest.approx(calc.api_cost_usd(MODEL, 3_000, 1_000, batch=True))
     assert "2/2 answered" in capsys.readouterr().err  # the progress bar
     before = len(server.requests)
@@ -338,7 +339,7 @@ def test_generate_many_refuses_a_batch_above_the_cap(server):
 def test_ask_returns_text_citations_usage_and_cost(server):
     server.queue(message([text_block("Short answer.", [web_citation("https://example.org/a", "A")])],
                          input_tokens=10, output_tokens=5))
-    result = claude.ask([{"role": "user", "content": "Why stream?"}], system="Be brief.", max_tokens=50)
+    result = claude_client.ask([{"role": "user", "content": "Why stream?"}], system="Be brief.", max_tokens=50)
     assert result.text == "Short answer. [[1]](https://example.org/a)"
     assert [c.url for c in result.citations] == ["https://example.org/a"]
     assert result.cost_usd == pytest.approx(calc.api_cost_usd(MODEL, 10, 5))
@@ -352,7 +353,7 @@ def test_ask_keeps_document_citations_for_rag(server):
     server.queue(message([text_block("Liability is capped.", [citation])]))
     document = {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "..."},
                 "title": "MSA", "citations": {"enabled": True}}
-    result = claude.ask([{"role": "user", "content": [document, {"type": "text", "text": "Is liability capped?"}]}])
+    result = claude_client.ask([{"role": "user", "content": [document, {"type": "text", "text": "Is liability capped?"}]}])
     assert result.document_citations[0]["cited_text"] == "Section 4.2 caps liability."
     assert bodies(server)[0]["messages"][0]["content"][0]["citations"] == {"enabled": True}
 
@@ -362,10 +363,10 @@ def test_judge_returns_structured_scores_through_a_forced_tool(server):
               {"id": "sources", "title": "Claims carry sources"}]
     scores = [{"id": "scoping", "score": 1.0, "evidence": "What scale?", "suggestion": "Keep it."},
               {"id": "sources", "score": 0.0, "evidence": "No links.", "suggestion": "Link the RAG paper."}]
-    server.queue(message([tool_use_block(claude.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
-    assert claude.judge("## 1. Scoping\n\nWhat scale?", points) == scores
+    server.queue(message([tool_use_block(claude_client.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
+    assert claude_client.judge("## 1. Scoping\n\nWhat scale?", points) == scores
     (body,) = bodies(server)
-    assert body["tool_choice"] == {"type": "tool", "name": claude.JUDGE_TOOL}
+    assert body["tool_choice"] == {"type": "tool", "name": claude_client.JUDGE_TOOL}
     schema = body["tools"][0]["input_schema"]
     assert schema["properties"]["scores"]["items"]["properties"]["id"]["enum"] == ["scoping", "sources"]
 
@@ -386,15 +387,15 @@ def test_the_key_never_appears_in_output_files_logs_or_errors(monkeypatch, setti
         server.queue(error(400, f"echoing your key {FAKE_KEY} back"))  # a server that echoes the key
         answers.append(generate("A second question about agents"))
         server.queue(error(400, f"bad request from {FAKE_KEY}"))
-        with pytest.raises(claude.ClaudeError) as info:
-            claude.ask("hi")
+        with pytest.raises(claude_client.ClaudeError) as info:
+            claude_client.ask("hi")
         texts.append(str(info.value))
         texts.append(repr(info.value))
         generate_many(["A batched question"], poll_interval_s=0)
         from techpm.keys import find_api_key
 
         texts.append(repr(find_api_key()))
-        texts.append(repr(claude.client()))
+        texts.append(repr(claude_client.client()))
         assert all(r.headers["authorization"] == f"Bearer {FAKE_KEY}" for r in server.requests)  # it was used
     texts += [a.markdown for a in answers] + [repr(a) for a in answers] + [str(a.notice) for a in answers]
     out = capsys.readouterr()

@@ -78,11 +78,11 @@ def test_techpm_grade_prints_the_rubric_report(tmp_path, capsys):
 
 
 def test_techpm_grade_judge_asks_claude_for_all_nine_points(server, tmp_path, capsys):
-    from techpm.generator import claude
-    from techpm.generator.method import RUBRIC
+    from techpm.generator import client as claude_client
+    from techpm.method import RUBRIC
 
     scores = [{"id": p.id, "score": 0.5, "evidence": f"evidence {p.id}", "suggestion": f"do {p.id}"} for p in RUBRIC]
-    server.queue(message([{"type": "tool_use", "id": "toolu_j", "name": claude.JUDGE_TOOL,
+    server.queue(message([{"type": "tool_use", "id": "toolu_j", "name": claude_client.JUDGE_TOOL,
                            "input": {"scores": scores}}], stop_reason="tool_use"))
     path = tmp_path / "mine.md"
     path.write_text("## 1. Technical clarifications and constraints\n\nWhat scale?\n")

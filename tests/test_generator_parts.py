@@ -12,8 +12,9 @@ import pytest
 from techpm import calc
 from techpm.errors import TechpmError
 from techpm.generator import cache, claude, generate, prompts, tools
+from techpm.generator import client as claude_client
 from techpm.generator.answer import Answer, Citation, Section, Usage, format_usd
-from techpm.generator.method import SECTIONS
+from techpm.method import SECTIONS
 
 
 def sample_answer(**changes) -> Answer:
@@ -184,6 +185,6 @@ def test_planning_estimate_prices_the_prompt_length_without_the_api():
         len(json.dumps(prompts.system_blocks())) + len(json.dumps([prompts.user_message(
             "Design a RAG system for a law firm's contracts")])) + len(json.dumps(tools.tool_definitions())))
     assert est.usd == pytest.approx(calc.api_cost_usd("claude-haiku-5-5", est.input_tokens, claude.ANSWER_MAX_TOKENS)
-                                    + claude.WEB_SEARCH_MAX_USES * claude.WEB_SEARCH_USD_PER_SEARCH)
+                                    + claude.WEB_SEARCH_MAX_USES * claude_client.WEB_SEARCH_USD_PER_SEARCH)
     cheaper = claude.planning_estimate(model="claude-haiku-5-5", web_search=False)
     assert cheaper.max_searches == 0 and cheaper.usd < est.usd

@@ -17,6 +17,7 @@ import pytest
 from techpm import config, doctor, lifecycle
 from techpm.errors import TechpmError
 from techpm.generator import claude, generate, generate_many
+from techpm.generator import client as claude_client
 from tests.conftest import FAKE_KEY, QUESTION, ROOT
 from tests.fake_anthropic import FakeAnthropic
 
@@ -110,8 +111,8 @@ def test_a_404_not_found_from_the_api_gives_the_lifecycle_sentence(monkeypatch, 
         monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         answer = generate(QUESTION, model="claude-sonnet-5", stream=False)
-        with pytest.raises(claude.ClaudeError, match="does not serve the model 'claude-sonnet-5'") as info:
-            claude.ask("hi", model="claude-sonnet-5")
+        with pytest.raises(claude_client.ClaudeError, match="does not serve the model 'claude-sonnet-5'") as info:
+            claude_client.ask("hi", model="claude-sonnet-5")
     assert answer.backend == "offline"
     assert "does not serve the model 'claude-sonnet-5'" in answer.notice and "claude-haiku-5-5" in answer.notice
     assert "is the model id right" not in str(info.value)
@@ -123,8 +124,8 @@ def test_a_404_for_a_deprecated_model_names_its_date_and_successor(monkeypatch, 
 
     with FakeAnthropic(valid_key=FAKE_KEY, retired_models=(RETIRING,)) as server:
         cl = anthropic.Anthropic(api_key=FAKE_KEY, base_url=server.url, max_retries=0)
-        with pytest.raises(claude.ClaudeError, match="retired on 2026-11-30: .*use claude-sonnet-5-5") as info:
-            claude._call(cl.messages.count_tokens, model=RETIRING, messages=[{"role": "user", "content": "hi"}])
+        with pytest.raises(claude_client.ClaudeError, match="retired on 2026-11-30: .*use claude-sonnet-5-5") as info:
+            claude_client._call(cl.messages.count_tokens, model=RETIRING, messages=[{"role": "user", "content": "hi"}])
     assert FAKE_KEY not in str(info.value)
 
 

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from techpm import calc, measure
+from techpm import calc
 from techpm.errors import TechpmError
-from techpm.minigpt import (
+from techpm.transformer_lab import measure
+from techpm.transformer_lab.minigpt import (
     KVCache,
     MiniGPT,
     MiniGPTConfig,

@@ -12,8 +12,8 @@ from techpm.errors import TechpmError
 from techpm.generator import offline
 from techpm.generator.facets._calc import LARGE_MODEL, PEAK_TO_MEAN
 from techpm.generator.figures import num, size, usd
-from techpm.generator.method import SECTIONS
 from techpm.generator.references import REFERENCES, get_reference
+from techpm.method import SECTIONS
 
 QUESTIONS = {
     "rag": "Design a RAG system for a law firm's 2 million contracts used by 500 lawyers, budget $50k/month",

@@ -14,7 +14,7 @@ import techpm
 from techpm import config
 from techpm.errors import TechpmError
 from techpm.generator import offline
-from techpm.generator.method import RUBRIC
+from techpm.method import RUBRIC
 from techpm.rubric import CHECKS, _Doc, find_sections, grade, split_sentences
 from techpm.rubric.text import in_order
 from tests.fake_anthropic import FakeAnthropic, message, tool_use_block
@@ -153,7 +153,7 @@ def test_a_lone_formula_is_not_a_quantitative_trade_off():
 
 
 def test_keyword_lists_filler_and_repeats_earn_nothing():
-    from techpm.evals.judge import BUZZWORD_PARAGRAPH, pad_by_repetition
+    from techpm.evals.judge_audit import BUZZWORD_PARAGRAPH, pad_by_repetition
 
     doc = _Doc.read(BUZZWORD_PARAGRAPH)
     assert "list" in doc.kinds and doc.substantive_words < doc.words / 2
@@ -354,7 +354,7 @@ def test_judge_offline_mode_says_so(monkeypatch):
 
 
 def test_judge_grades_sit_beside_the_checks_and_disagreements_are_flagged(online, monkeypatch):
-    from techpm.generator import claude
+    from techpm.generator import client as claude_client
 
     ids = [p.id for p in RUBRIC]
     scores = [{"id": i, "score": 1.0 if i == "scoping" else 0.0, "evidence": f"judge on {i}",
@@ -362,7 +362,7 @@ def test_judge_grades_sit_beside_the_checks_and_disagreements_are_flagged(online
     with FakeAnthropic(valid_key=FAKE_KEY) as server:
         monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        server.queue(message([tool_use_block(claude.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
+        server.queue(message([tool_use_block(claude_client.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
         report = grade(sample("weak"), judge=True)
     assert report.judge_note is None and report.judge_model == "claude-haiku-5-5"
     assert report.point("scoping").judge_score == 1.0 and report.point("scoping").score == 0.0
@@ -402,28 +402,28 @@ def test_techpm_grade_with_a_question_from_the_command_line(tmp_path, capsys):
 
 
 def test_the_judge_is_given_the_question(online, monkeypatch):
-    from techpm.generator import claude
+    from techpm.generator import client as claude_client
 
     scores = [{"id": p.id, "score": 0.5, "evidence": "e", "suggestion": "s"} for p in RUBRIC]
     with FakeAnthropic(valid_key=FAKE_KEY) as server:
         monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
-        server.queue(message([tool_use_block(claude.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
+        server.queue(message([tool_use_block(claude_client.JUDGE_TOOL, {"scores": scores})], stop_reason="tool_use"))
         report = grade(sample("weak"), question=LAW, judge=True)
         (body,) = [r.body for r in server.messages_requests()]
     assert report.judge_total == 50 and LAW in str(body["messages"])
 
 
 def test_agreement_statement_is_computed():
-    from techpm.evals import judge
+    from techpm.evals import judge_audit
     from techpm.evals.graded import load_graded_answers
 
     data = load_graded_answers()
     human = [a.human for a in data.answers]
-    same = judge.agreement_statement(human, human, data.points)
+    same = judge_audit.agreement_statement(human, human, data.points)
     assert "100% of point grades match" in same and "kappa 1.00" in same
     shifted = [{p: min(2, g + 1) for p, g in h.items()} for h in human]
-    assert "100%" not in judge.agreement_statement(human, shifted, data.points)
+    assert "100%" not in judge_audit.agreement_statement(human, shifted, data.points)
 
 
 def test_users_named_in_the_questions_own_words_count():

@@ -11,7 +11,7 @@ from functools import cache
 import pytest
 
 import techpm
-from techpm.evals import judge
+from techpm.evals import judge_audit
 from tests.calibration import load
 
 
@@ -61,5 +61,5 @@ def test_offline_answers_are_graded_on_fit_not_by_construction():
 
 def test_totals_rank_the_bands():
     pairs = [(item.rank, total) for item, total in graded()]
-    rho = judge.spearman([r for r, _ in pairs], [t for _, t in pairs])
+    rho = judge_audit.spearman([r for r, _ in pairs], [t for _, t in pairs])
     assert rho >= 0.75, rho

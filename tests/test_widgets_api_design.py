@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from techpm import calc
-from techpm.apisim import load
-from techpm.apisim.customers import simulate_customers
+from techpm.api_lab import load
+from techpm.api_lab.customers import simulate_customers
 from techpm.widgets.api_design import pricing_explorer, rate_limit_explorer
 
 

@@ -12,6 +12,7 @@ from techpm import calc
 from techpm.devtools import notebooks as nbtools
 from techpm.errors import TechpmError
 from techpm.generator import claude
+from techpm.generator import client as claude_client
 from techpm.workshop.questions import (
     batch_cost_ceiling_usd,
     by_model,
@@ -137,7 +138,7 @@ def test_by_model_groups_and_drops_repeats_and_unknowns():
 def test_the_cost_ceiling_is_the_batch_price_of_a_full_answer_plus_every_search(model):
     question = "Design the rate limits and pricing for a new LLM API"
     ceiling = batch_cost_ceiling_usd(question, model)
-    searches = claude.WEB_SEARCH_MAX_USES * claude.WEB_SEARCH_USD_PER_SEARCH
+    searches = claude.WEB_SEARCH_MAX_USES * claude_client.WEB_SEARCH_USD_PER_SEARCH
     tokens = ceiling - searches
     # the token part is at least the full answer at the batch price, and at most twice that plus the prompt
     answer_only = calc.api_cost_usd(model, 0, claude.ANSWER_MAX_TOKENS, batch=True)

@@ -132,13 +132,13 @@ class ClaudeBackend:
     name = "claude"
 
     def __init__(self, model: str, *, caching: bool = True, client: Any = None) -> None:
-        from techpm.generator import claude
+        from techpm.generator import client as claude_client
 
         self.model, self.caching = model, caching
-        self._client = client or claude.client()
+        self._client = client or claude_client.client()
 
     def respond(self, system: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> Reply:
-        from techpm.generator.claude import _call, usage_of
+        from techpm.generator.client import _call, usage_of
 
         sent = _with_cache_breakpoint(messages) if self.caching else messages
         response = _call(self._client.messages.create, model=self.model, max_tokens=MAX_TOKENS, system=system,

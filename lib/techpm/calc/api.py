@@ -1,11 +1,8 @@
-"""An LLM API as a product: capacity (Little's law), rate limits (token bucket), pricing and margin, retries.
+"""An LLM API as a product: rate limits (token bucket), pricing and margin, retries.
 
-Four small ideas, each a formula a PM can check on a whiteboard:
+Three small ideas, each a formula a PM can check on a whiteboard (capacity planning with Little's law,
+the fourth, is in ``calc.serving`` next to the serving estimate it plans from):
 
-- **Little's law** (Little 1961, https://doi.org/10.1287/opre.9.3.383): in any stable system, the mean
-  number of requests in flight L equals the arrival rate lambda times the mean time each one spends
-  inside W: ``L = lambda * W``. Concurrency is what occupies GPU memory (one KV cache per sequence), so
-  L divided by the sequences a replica serves at once gives the replicas to provision.
 - **Token bucket** (the limiter the Claude API documents, https://platform.claude.com/docs/en/api/rate-limits:
   "capacity is continuously replenished up to your maximum limit, rather than being reset at fixed
   intervals"; algorithm: https://en.wikipedia.org/wiki/Token_bucket): a bucket holds at most ``burst``
@@ -27,12 +24,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from techpm.calc._validate import non_negative, non_negative_int, positive, positive_int, probability
+from techpm.calc._validate import non_negative, non_negative_int, positive, probability
 from techpm.errors import TechpmError
 
 __all__ = [
-    "little_concurrency", "little_latency_s", "replicas_for_concurrency", "CapacityPlan", "capacity_plan",
-    "capacity_plan_for",
     "TokenBucket", "TokenBucketResult", "simulate_token_bucket",
     "CustomerUsage", "PricingPlan", "tiered_price_usd", "volume_discount_tiers", "plan_revenue_usd", "token_serving_cost_usd",
     "gross_margin_fraction", "PlanEconomics", "plan_economics",
@@ -44,157 +39,6 @@ __all__ = [
 TOKENS_PER_MTOK = 1_000_000
 # Tokens that differ by less than this count as equal, so that 0.1 tokens/s * 10 s fills one whole token.
 _TOKEN_EPS = 1e-9
-
-
-# --------------------------------------------------------------------------------------------------
-# Little's law and capacity planning
-# --------------------------------------------------------------------------------------------------
-
-def little_concurrency(arrival_rate_per_s: float, latency_s: float) -> float:
-    """Mean requests in flight, ``L = lambda * W`` (Little 1961, https://doi.org/10.1287/opre.9.3.383).
-
-    ``arrival_rate_per_s`` is lambda (requests per second that enter and, in steady state, leave);
-    ``latency_s`` is W, the mean time a request spends in the system (queueing + prefill + decode).
-
-    >>> little_concurrency(20, 6.0)
-    120.0
-
-    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
-        https://doi.org/10.1287/opre.9.3.383.
-    Used in: 06 §7, exercises.
-    """
-    non_negative("arrival_rate_per_s", arrival_rate_per_s)
-    non_negative("latency_s", latency_s)
-    return float(arrival_rate_per_s) * float(latency_s)
-
-
-def little_latency_s(concurrency: float, arrival_rate_per_s: float) -> float:
-    """Little's law solved for W: the mean latency a system with ``concurrency`` requests in flight implies.
-
-    ``W = L / lambda``: a server that holds 64 requests at a time and completes 16 per second keeps each
-    one for 4 s on average.
-
-    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
-        https://doi.org/10.1287/opre.9.3.383.
-    Used in: 06 §7.
-    """
-    non_negative("concurrency", concurrency)
-    positive("arrival_rate_per_s", arrival_rate_per_s)
-    return float(concurrency) / float(arrival_rate_per_s)
-
-
-def replicas_for_concurrency(concurrency: float, slots_per_replica: int, target_utilization: float = 0.8) -> int:
-    """Replicas to provision so that ``concurrency`` requests fill at most ``target_utilization`` of the slots.
-
-    ``replicas = ceil(L / (slots_per_replica * target_utilization))``. A slot is one sequence a replica
-    decodes at once (its continuous-batching size, bounded by KV-cache memory). Headroom below 100% keeps
-    queueing delay small when arrivals bunch up (a queue near full utilization grows without bound).
-
-    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
-        https://doi.org/10.1287/opre.9.3.383.
-    Used in: 06 (via checks.api_design).
-    """
-    non_negative("concurrency", concurrency)
-    positive_int("slots_per_replica", slots_per_replica)
-    probability("target_utilization", target_utilization)
-    if target_utilization == 0:
-        raise TechpmError("target_utilization must be above 0, got 0.")
-    # Round before the ceiling so that 120 / (32 * 0.75) = 5.000000000000001 stays 5.
-    return max(1, math.ceil(round(concurrency / (slots_per_replica * target_utilization), 9)))
-
-
-@dataclass(frozen=True)
-class CapacityPlan:
-    """Little's law turned into hardware: requests in flight -> replicas -> GPUs.
-
-    ``latency_s`` is the latency the plan used: the loaded one (``slots / requests_per_s_per_replica``)
-    when that is longer than the latency passed in. ``replicas * requests_per_s_per_replica`` (the fleet's
-    sustained throughput) is always at least ``arrival_rate_per_s``.
-    """
-
-    arrival_rate_per_s: float
-    latency_s: float
-    concurrency: float
-    slots_per_replica: int
-    target_utilization: float
-    replicas: int
-    gpus_per_replica: int
-    gpus: int
-    requests_per_s_per_replica: float = 0.0   # sustained: what one replica completes per second, slots full
-
-    @property
-    def utilization(self) -> float:
-        """Share of all slots busy on average (``concurrency / (replicas * slots)``)."""
-        return self.concurrency / (self.replicas * self.slots_per_replica)
-
-    @property
-    def sustained_requests_per_s(self) -> float:
-        """Requests per second the whole fleet completes with every slot busy."""
-        return self.replicas * self.requests_per_s_per_replica
-
-
-def capacity_plan(arrival_rate_per_s: float, latency_s: float, slots_per_replica: int,
-                  gpus_per_replica: int = 1, target_utilization: float = 0.8,
-                  requests_per_s_per_replica: float | None = None) -> CapacityPlan:
-    """From peak traffic and latency to GPUs: ``L = lambda * W``, then replicas, then GPUs.
-
-    ``latency_s`` must be the latency of a request on a *loaded* replica, not on an idle one: a replica
-    whose ``slots_per_replica`` are all busy completes ``slots / W`` requests per second (Little's law),
-    so an idle latency overstates what it sustains. Pass ``requests_per_s_per_replica`` (the sustained
-    throughput at that batch, ``serving_estimate(...).requests_per_s``) and the plan uses the loaded
-    latency ``slots / requests_per_s_per_replica`` whenever it is longer than ``latency_s``; then
-
-        replicas = ceil(arrival_rate / (requests_per_s_per_replica * target_utilization))
-
-    and ``replicas * requests_per_s_per_replica >= arrival_rate`` always holds. ``capacity_plan_for``
-    does this from a ``ServingEstimate``.
-
-    >>> plan = capacity_plan(20, 6.0, slots_per_replica=32, gpus_per_replica=8, target_utilization=0.75)
-    >>> plan.concurrency, plan.replicas, plan.gpus
-    (120.0, 5, 40)
-
-    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
-        https://doi.org/10.1287/opre.9.3.383.
-    Used in: 06 §7.
-    """
-    positive_int("gpus_per_replica", gpus_per_replica)
-    positive_int("slots_per_replica", slots_per_replica)
-    non_negative("latency_s", latency_s)
-    latency = float(latency_s)
-    if requests_per_s_per_replica is not None:
-        positive("requests_per_s_per_replica", requests_per_s_per_replica)
-        latency = max(latency, slots_per_replica / float(requests_per_s_per_replica))
-    concurrency = little_concurrency(arrival_rate_per_s, latency)
-    replicas = replicas_for_concurrency(concurrency, slots_per_replica, target_utilization)
-    sustained = (float(requests_per_s_per_replica) if requests_per_s_per_replica is not None
-                 else (slots_per_replica / latency if latency > 0 else math.inf))
-    return CapacityPlan(float(arrival_rate_per_s), latency, concurrency, slots_per_replica,
-                        float(target_utilization), replicas, gpus_per_replica, replicas * gpus_per_replica,
-                        sustained)
-
-
-def capacity_plan_for(arrival_rate_per_s: float, estimate: object, target_utilization: float = 0.8) -> CapacityPlan:
-    """``capacity_plan`` from a ``calc.serving_estimate`` result: its batch as the slots, its sustained
-    ``requests_per_s`` and its ``n_gpus`` per replica (the loaded latency follows from Little's law).
-
-    >>> from techpm import calc
-    >>> est = calc.serving_estimate("llama-3.1-70b", "h100-sxm", 4, batch_size=64, prompt_tokens=2000, output_tokens=300)
-    >>> plan = capacity_plan_for(20, est)
-    >>> plan.replicas * est.requests_per_s >= 20
-    True
-
-    Source: Little 1961, "A Proof for the Queuing Formula: L = λW", Operations Research 9(3),
-        https://doi.org/10.1287/opre.9.3.383.
-    Used in: 03 §9.
-    """
-    positive("arrival_rate_per_s", arrival_rate_per_s)
-    probability("target_utilization", target_utilization, above_zero=True)
-    for name in ("batch_size", "requests_per_s", "n_gpus", "request_latency_s"):
-        if not hasattr(estimate, name):
-            raise TechpmError("estimate must be a calc.serving_estimate(...) result.")
-    return capacity_plan(arrival_rate_per_s, estimate.request_latency_s, estimate.batch_size,  # type: ignore[attr-defined]
-                         estimate.n_gpus, target_utilization,  # type: ignore[attr-defined]
-                         requests_per_s_per_replica=estimate.requests_per_s)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------------

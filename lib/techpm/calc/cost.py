@@ -150,7 +150,7 @@ def api_cost_usd(
 
     Source: Anthropic, "Pricing", https://docs.anthropic.com/en/docs/about-claude/pricing, at the list prices
         of ``data/api_prices.json`` (each row with its URL and date).
-    Used in: 00, exercises; 02 §7, exercises; 03 §8, §9, exercises; 04 §2; 05 §4, §8, exercises; 06 (via apisim.dashboard); 07 (via agents.context); 08 exercises; 09 §3; 10 exercises.
+    Used in: 00, exercises; 02 §7, exercises; 03 §8, §9, exercises; 04 §2; 05 §4, §8, exercises; 06 (via api_lab.dashboard); 07 (via agents.context); 08 exercises; 09 §3; 10 exercises.
     """
     return api_cost_breakdown(model, input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, batch,
                               requests=requests, cache_write_ttl=cache_write_ttl).total_usd

@@ -1,5 +1,7 @@
 """Serving speed from first principles: the roofline of prefill and decode, TTFT, tokens/s, batching.
 
+One replica's latency, throughput and cost at a batch size, built on these steps, is ``calc.serving``.
+
 The roofline model (Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785): a
 step takes at least ``max(FLOPs / FLOP_per_s, bytes / bytes_per_s)``. Applied to a transformer (Austin
 et al. 2025, "How to Scale Your Model", inference chapter, https://jax-ml.github.io/scaling-book/inference/):
@@ -21,8 +23,8 @@ FLOPs come from ``calc.forward_flops_per_token`` (weights + attention), bytes fr
 parallelism over ``n_gpus`` divides both; ``tp_communication=True`` adds its all-reduces over the
 interconnect (``tp_allreduce_s``). ``efficiency`` (0-1] scales both peak rates (``compute_efficiency`` /
 ``memory_efficiency`` one of them). The step functions default to the roofline bound (``efficiency=1.0``,
-free communication); ``serving_estimate`` and ``serving_sweep`` default to the realistic shares
-``DECODE_MEMORY_EFFICIENCY`` and ``PREFILL_COMPUTE_EFFICIENCY`` (sourced below) with communication.
+free communication); ``calc.serving``'s ``serving_estimate`` and ``serving_sweep`` default to the realistic
+shares ``DECODE_MEMORY_EFFICIENCY`` and ``PREFILL_COMPUTE_EFFICIENCY`` (sourced below) with communication.
 Measure (``benchmarks/gpu_decode_check.py`` times a decode step on a GPU against this module's prediction).
 
 Continuous batching (Yu et al. 2022, "Orca", OSDI, https://www.usenix.org/conference/osdi22/presentation/yu:
@@ -35,16 +37,14 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from techpm.calc._validate import model_config, non_negative_int, positive, positive_int, probability
-from techpm.calc.quantization import get_quant_format
-from techpm.calc.selfhost import selfhost_usd_per_mtok
-from techpm.calc.serving import MemoryFit, _gpu, kv_precision_bytes, memory_fit
+from techpm.calc.memory import _gpu, memory_fit
 from techpm.calc.transformer import forward_flops_per_token, kv_cache_bytes, param_breakdown
 from techpm.errors import TechpmError, unknown_name
-from techpm.tables import GPUSpec, ModelConfig, get_gpu_prices
+from techpm.tables import GPUSpec, ModelConfig
 
 __all__ = [
     "COMPUTE_PRECISIONS",
@@ -54,7 +54,6 @@ __all__ = [
     "PREFILL_COMPUTE_EFFICIENCY",
     "PREFILL_COMPUTE_EFFICIENCY_RANGE",
     "tp_allreduce_s",
-    "serving_efficiencies",
     "decode_weight_bytes",
     "RooflineStep",
     "prefill_step",
@@ -65,9 +64,6 @@ __all__ = [
     "decode_tokens_per_s",
     "critical_batch_size",
     "compute_bound_batch_size",
-    "ServingEstimate",
-    "serving_estimate",
-    "serving_sweep",
     "BatchingRun",
     "simulate_batching",
 ]
@@ -276,7 +272,7 @@ def prefill_time_s(cfg: ModelConfig | str, gpu: GPUSpec | str, prompt_tokens: in
     Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
         applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
         https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
-    Used in: 01 (via measure).
+    Used in: 01 (via transformer_lab.measure).
     """
     return prefill_step(cfg, gpu, prompt_tokens, batch_size, n_gpus, efficiency, bytes_per_param=bytes_per_param,
                         kv_bytes_per_value=kv_bytes_per_value, compute_precision=compute_precision).time_s
@@ -424,187 +420,6 @@ def compute_bound_batch_size(cfg: ModelConfig | str, gpu: GPUSpec | str, context
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if compute_bound(mid) else (mid, hi)
     return float(hi)
-
-
-@dataclass(frozen=True)
-class ServingEstimate:
-    """One replica serving requests of one shape at one batch size: latency, throughput, cost."""
-
-    model: str
-    gpu: str
-    n_gpus: int
-    precision: str
-    kv_precision: str
-    batch_size: int
-    prompt_tokens: int
-    output_tokens: int
-    usd_per_gpu_hour: float
-    memory: MemoryFit
-    ttft_s: float                     # prefill of one prompt on an idle replica
-    time_per_output_token_s: float    # one decode step at this batch, at the mean context
-    decode_bound: str                 # 'memory' or 'compute'
-    replica_s_per_request: float      # replica time one request uses: its share of prefill and decode
-    compute_efficiency: float = 1.0   # share of peak FLOP/s assumed (1.0 with memory 1.0: the roofline bound)
-    memory_efficiency: float = 1.0    # share of peak HBM bandwidth assumed
-    tp_communication: bool = False    # tensor-parallel all-reduces counted
-
-    @property
-    def is_roofline_bound(self) -> bool:
-        """True when this is the ideal bound: datasheet rates and free tensor parallelism."""
-        return self.compute_efficiency == 1.0 and self.memory_efficiency == 1.0 and not self.tp_communication
-
-    @property
-    def tokens_per_s_per_user(self) -> float:
-        """What one user sees while their answer streams."""
-        return 1.0 / self.time_per_output_token_s
-
-    @property
-    def request_latency_s(self) -> float:
-        """First token from the prefill, the other ``output_tokens - 1`` from decode steps."""
-        return self.ttft_s + (self.output_tokens - 1) * self.time_per_output_token_s
-
-    @property
-    def requests_per_s(self) -> float:
-        """Requests one fully busy replica completes per second."""
-        return 1.0 / self.replica_s_per_request
-
-    @property
-    def output_tokens_per_s(self) -> float:
-        """Output tokens per second of the whole replica, all users together."""
-        return self.requests_per_s * self.output_tokens
-
-    @property
-    def usd_per_request(self) -> float:
-        return self.n_gpus * self.usd_per_gpu_hour / 3600 * self.replica_s_per_request
-
-    @property
-    def usd_per_mtok_output(self) -> float:
-        """US$ per million output tokens, the replica always busy (prefill cost included)."""
-        return selfhost_usd_per_mtok(self.usd_per_gpu_hour, self.output_tokens_per_s, self.n_gpus)
-
-    @property
-    def usd_per_mtok(self) -> float:
-        """US$ per million tokens in and out together (how blended API prices are quoted)."""
-        tokens_per_s = self.requests_per_s * (self.prompt_tokens + self.output_tokens)
-        return selfhost_usd_per_mtok(self.usd_per_gpu_hour, tokens_per_s, self.n_gpus)
-
-
-def _price(g: GPUSpec, usd_per_gpu_hour: float | None) -> float:
-    if usd_per_gpu_hour is not None:
-        return float(positive("usd_per_gpu_hour", usd_per_gpu_hour))
-    try:
-        prices = get_gpu_prices(g.id)
-    except ValueError:
-        prices = []
-    if not prices:
-        raise TechpmError(f"no tabled price for {g.name}: pass usd_per_gpu_hour.")
-    return prices[0].usd_per_gpu_hour
-
-
-def serving_efficiencies(efficiency: float | None = None, compute_efficiency: float | None = None,
-                         memory_efficiency: float | None = None,
-                         tp_communication: bool | None = None) -> tuple[float, float, bool]:
-    """``(compute_efficiency, memory_efficiency, tp_communication)`` as ``serving_estimate`` resolves them.
-
-    ``efficiency=None`` (the default): the sourced realistic shares ``PREFILL_COMPUTE_EFFICIENCY`` and
-    ``DECODE_MEMORY_EFFICIENCY``, with tensor-parallel communication. A number scales both peak rates
-    and leaves communication out unless ``tp_communication=True``: ``efficiency=1.0`` is the roofline
-    bound. ``compute_efficiency`` / ``memory_efficiency`` override one share.
-
-    Source: gpt-fast's measured bandwidth shares, https://github.com/pytorch-labs/gpt-fast (README
-        "Benchmarks"); Pope et al. 2022, https://arxiv.org/abs/2211.05102; Dubey et al. 2024, Table 4,
-        https://arxiv.org/abs/2407.21783 (see ``DECODE_MEMORY_EFFICIENCY``).
-    Used in: no lesson directly; inside ``serving_estimate``.
-    """
-    if efficiency is None:
-        ce, me, comm = PREFILL_COMPUTE_EFFICIENCY, DECODE_MEMORY_EFFICIENCY, True
-    else:
-        ce = me = _share("efficiency", efficiency)
-        comm = False
-    if compute_efficiency is not None:
-        ce = _share("compute_efficiency", compute_efficiency)
-    if memory_efficiency is not None:
-        me = _share("memory_efficiency", memory_efficiency)
-    return ce, me, comm if tp_communication is None else bool(tp_communication)
-
-
-def serving_estimate(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, precision: str = "bf16",
-                     batch_size: int = 1, prompt_tokens: int = 1000, output_tokens: int = 250,
-                     usd_per_gpu_hour: float | None = None, kv_precision: str = "bf16",
-                     efficiency: float | None = None, *, compute_efficiency: float | None = None,
-                     memory_efficiency: float | None = None, tp_communication: bool | None = None) -> ServingEstimate:
-    """Latency, throughput and cost of one replica of ``n_gpus`` GPUs decoding ``batch_size`` requests at once.
-
-    Requests have ``prompt_tokens`` in and ``output_tokens`` out; ``precision`` is a weight format
-    (``calc.quant_format_ids()``: its bytes per parameter and compute precision); ``kv_precision`` the KV
-    cache's ('bf16', 'fp8'). Continuous batching keeps ``batch_size`` sequences in flight; each request
-    uses a ``1/batch_size`` share of a prefill batch and of ``output_tokens`` decode steps (at the mean
-    context ``prompt + output / 2``). ``usd_per_gpu_hour`` defaults to the cheapest tabled on-demand price.
-    Raises a ``TechpmError`` that explains itself when the batch does not fit in memory.
-
-    By default the estimate is *realistic*: ``DECODE_MEMORY_EFFICIENCY`` of the HBM bandwidth,
-    ``PREFILL_COMPUTE_EFFICIENCY`` of the FLOP/s, and the all-reduces of tensor parallelism over the
-    GPUs' interconnect (``serving_efficiencies``). ``efficiency=1.0`` gives the roofline bound: the best
-    any engine could do on this hardware.
-
-    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
-        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
-        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
-        Realistic shares: see ``serving_efficiencies``.
-    Used in: 03 §2, §6, §8, §9, exercises; 06 §3, §5.
-    """
-    c, g = model_config(cfg), _gpu(gpu)
-    fmt = get_quant_format(precision)
-    kv_bytes = kv_precision_bytes(kv_precision)
-    positive_int("prompt_tokens", prompt_tokens)
-    positive_int("output_tokens", output_tokens)
-    price = _price(g, usd_per_gpu_hour)
-    fit = memory_fit(c, g, n_gpus, batch_size, prompt_tokens + output_tokens, fmt.bytes_per_param, kv_bytes).require()
-    ce, me, comm = serving_efficiencies(efficiency, compute_efficiency, memory_efficiency, tp_communication)
-    common = {"bytes_per_param": fmt.bytes_per_param, "kv_bytes_per_value": kv_bytes,
-              "compute_precision": fmt.compute_precision, "compute_efficiency": ce, "memory_efficiency": me,
-              "tp_communication": comm}
-    mean_context = prompt_tokens + output_tokens // 2
-    step = decode_step(c, g, batch_size, mean_context, n_gpus=n_gpus, check_memory=False, **common)
-    prefill_batch = prefill_step(c, g, prompt_tokens, batch_size, n_gpus, check_memory=False, **common)
-    first = prefill_step(c, g, prompt_tokens, 1, n_gpus, check_memory=False, **common)
-    return ServingEstimate(
-        model=c.id, gpu=g.id, n_gpus=n_gpus, precision=fmt.id, kv_precision=str(kv_precision),
-        batch_size=batch_size, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
-        usd_per_gpu_hour=price, memory=fit, ttft_s=first.time_s, time_per_output_token_s=step.time_s,
-        decode_bound=step.bound,
-        replica_s_per_request=(prefill_batch.time_s + output_tokens * step.time_s) / batch_size,
-        compute_efficiency=ce, memory_efficiency=me, tp_communication=comm,
-    )
-
-
-def serving_sweep(cfg: ModelConfig | str, gpu: GPUSpec | str, n_gpus: int = 1, precision: str = "bf16",
-                  prompt_tokens: int = 1000, output_tokens: int = 250, usd_per_gpu_hour: float | None = None,
-                  kv_precision: str = "bf16", efficiency: float | None = None,
-                  batch_sizes: Iterable[int] | None = None) -> list[ServingEstimate]:
-    """``serving_estimate`` at each batch size that fits in memory (default 1, 2, 4, ... and the limit itself).
-
-    The curve of per-user tokens/s against total tokens/s is the latency-throughput trade-off a serving
-    team tunes; it ends where the KV cache fills the memory. Batch sizes that do not fit are left out;
-    if not even batch 1 fits, the error says why. ``efficiency`` as in ``serving_estimate`` (None =
-    realistic, 1.0 = the roofline bound).
-
-    Source: the roofline model, Williams, Waterman & Patterson 2009, https://doi.org/10.1145/1498765.1498785,
-        applied to transformers as in Austin et al. 2025, "How to Scale Your Model", inference chapter,
-        https://jax-ml.github.io/scaling-book/inference/; peak rates from ``data/gpus.json`` (datasheets).
-    Used in: 03 §4.
-    """
-    c, g = model_config(cfg), _gpu(gpu)
-    kwargs = {"n_gpus": n_gpus, "precision": precision, "prompt_tokens": prompt_tokens,
-              "output_tokens": output_tokens, "usd_per_gpu_hour": usd_per_gpu_hour,
-              "kv_precision": kv_precision, "efficiency": efficiency}
-    first = serving_estimate(c, g, batch_size=1, **kwargs)  # type: ignore[arg-type]
-    limit = first.memory.max_batch_size
-    if batch_sizes is None:
-        batch_sizes = [2**i for i in range(limit.bit_length()) if 2**i < limit] + [limit]
-    sizes = sorted({positive_int("batch_sizes", b) for b in batch_sizes if b <= limit})
-    return [first if b == 1 else serving_estimate(c, g, batch_size=b, **kwargs)  # type: ignore[arg-type]
-            for b in sizes]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Checks for ``solutions/06_api_design`` / ``exercises/06_api_design``.
 
-Every expected value comes from ``techpm.calc`` or the simulators (``techpm.apisim``); every hint names
+Every expected value comes from ``techpm.calc`` or the simulators (``techpm.api_lab``); every hint names
 the mistake that produces its ratio.
 """
 
@@ -102,7 +102,7 @@ def retry_load(answer: object) -> CheckResult:
 
 def plan_results() -> dict[str, calc.PlanEconomics]:
     """Exercise 6: each candidate plan's economics over the simulated customers."""
-    from techpm.apisim.customers import simulate_customers
+    from techpm.api_lab.customers import simulate_customers
 
     customers = simulate_customers()
     return {p.name: calc.plan_economics(p, customers, SERVING_COST_USD_PER_MTOK, SERVING_COST_USD_PER_MTOK)
@@ -135,7 +135,7 @@ def stream_error_class() -> str:
     """What the SDK raises when an overload interrupts a stream that began with HTTP 200 (observed)."""
     import anthropic
 
-    from techpm.apisim import sdk
+    from techpm.api_lab import sdk
 
     api = sdk.ScriptedAPI([sdk.stream_reply(["Half ", "an ", "answer"], error_after=2)])
     try:

@@ -30,7 +30,7 @@ def batch_tradeoff(answer: object) -> CheckResult:
 
 def which_section(answer: object) -> CheckResult:
     """Exercise 3: "How many requests per second do we expect at peak?" opens section 1 (scoping)."""
-    from techpm.generator.method import SECTIONS
+    from techpm.method import SECTIONS
 
     explanations = {str(s.number): f"section {s.number} is {s.title.lower()}: {s.purpose}" for s in SECTIONS}
     explanations["1"] = "scale is a constraint to pin down before any design: section 1."

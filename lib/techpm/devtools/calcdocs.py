@@ -24,8 +24,8 @@ from techpm.devtools.exports import calc_exports
 
 # Library layers whose calls to calculators count as a lesson's use (not the generator or the rubric,
 # which every lesson reaches through techpm.generate).
-_VIA_PREFIXES = ("techpm.checks", "techpm.widgets", "techpm.apisim", "techpm.evals", "techpm.minigpt",
-                 "techpm.measure", "techpm.multimodal", "techpm.rag", "techpm.rlhf", "techpm.agents",
+_VIA_PREFIXES = ("techpm.checks", "techpm.widgets", "techpm.api_lab", "techpm.evals", "techpm.transformer_lab",
+                 "techpm.multimodal", "techpm.rag", "techpm.rlhf", "techpm.agents",
                  "techpm.safety", "techpm.capstone")
 _USED_IN_RE = re.compile(r"^(\s*)Used in: .*$", re.M)
 

@@ -155,7 +155,7 @@ def _claude_or_offline(question: str, model: str, cap: float | None, display: Li
 
         answer = claude.generate(question, model=model, max_cost_usd=cap, display=display if display.enabled else None)
     except Exception as exc:  # any failure on the way to Claude becomes the offline answer
-        from techpm.generator.claude import ClaudeError
+        from techpm.generator.client import ClaudeError
 
         if isinstance(exc, ClaudeError):
             reason = str(exc)

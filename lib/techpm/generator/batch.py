@@ -113,7 +113,7 @@ def generate_many(questions: list[str], *, model: str | None = None, max_cost_us
             answers.update(_run_batch(todo, model=model, cap=cap, poll_interval_s=poll_interval_s,
                                       progress=progress, web_search=web_search))
         except Exception as exc:  # as in generate: the offline answer with the reason, never a traceback
-            from techpm.generator.claude import ClaudeError
+            from techpm.generator.client import ClaudeError
             from techpm.keys import find_api_key, redact
 
             why = str(exc) if isinstance(exc, ClaudeError) else redact(
@@ -149,14 +149,15 @@ def _run_batch(todo: dict[str, str], *, model: str, cap: float | None, poll_inte
                progress: bool, web_search: bool) -> dict[str, Answer]:
     from techpm.config import SETTINGS
     from techpm.generator import cache, claude, offline_answer
+    from techpm.generator import client as claude_client
     from techpm.keys import find_api_key, redact
 
-    cl = claude.client()
+    cl = claude_client.client()
     pending = pending_path(todo, model)
     stored = _read_pending(pending)
     if stored is not None and set(stored["ids"].values()) == set(todo):
         ids = {str(k): str(v) for k, v in stored["ids"].items()}
-        batch = claude._call(cl.messages.batches.retrieve, message_batch_id=stored["batch_id"])
+        batch = claude_client._call(cl.messages.batches.retrieve, message_batch_id=stored["batch_id"])
     else:
         ids, requests = {}, []
         estimates = []
@@ -171,25 +172,25 @@ def _run_batch(todo: dict[str, str], *, model: str, cap: float | None, poll_inte
             custom_id = f"q{n:05d}"
             ids[custom_id] = key
             requests.append({"custom_id": custom_id, "params": params})
-            estimates.append(claude.estimate(cl, model=model, system=system, messages=messages, tools=tools,
+            estimates.append(claude_client.estimate(cl, model=model, system=system, messages=messages, tools=tools,
                                              max_tokens=max_tokens, batch=True))
-        total = claude.Estimate(model, sum(e.input_tokens for e in estimates),
+        total = claude_client.Estimate(model, sum(e.input_tokens for e in estimates),
                                 sum(e.max_output_tokens for e in estimates),
                                 sum(e.max_searches for e in estimates), sum(e.usd for e in estimates))
-        claude.check_budget(total, cap)
-        batch = claude._call(cl.messages.batches.create, requests=requests)
+        claude_client.check_budget(total, cap)
+        batch = claude_client._call(cl.messages.batches.create, requests=requests)
         # before any waiting: an interrupted run finds this batch again instead of paying for another
         cache.write_json(pending, {"batch_id": batch.id, "model": model, "ids": ids})
     bar = Progress(len(ids), enabled=progress)
     bar.update(_done(batch), batch.processing_status)
     while batch.processing_status != "ended":
         time.sleep(poll_interval_s)
-        batch = claude._call(cl.messages.batches.retrieve, message_batch_id=batch.id)
+        batch = claude_client._call(cl.messages.batches.retrieve, message_batch_id=batch.id)
         bar.update(_done(batch), batch.processing_status)
     bar.close()
 
     answers: dict[str, Answer] = {}
-    results = claude._call(cl.messages.batches.results, message_batch_id=batch.id)
+    results = claude_client._call(cl.messages.batches.results, message_batch_id=batch.id)
     for item in results:
         key = ids.get(item.custom_id)
         if key is None:
@@ -197,9 +198,9 @@ def _run_batch(todo: dict[str, str], *, model: str, cap: float | None, poll_inte
         question = todo[key]
         if item.result.type == "succeeded":
             message = item.result.message
-            conv = claude.Conversation(model=model, web_search_offered=web_search and SETTINGS.max_searches > 0)
+            conv = claude_client.Conversation(model=model, web_search_offered=web_search and SETTINGS.max_searches > 0)
             conv.transcript.add_message(message)
-            conv.add_usage(claude.usage_of(message.usage), batch=True)
+            conv.add_usage(claude_client.usage_of(message.usage), batch=True)
             conv.stop_reason = message.stop_reason
             conv.notes.append(CALCULATORS_NOTE)
             answer = claude.answer_from(question, conv, estimate_usd=None)

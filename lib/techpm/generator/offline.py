@@ -27,9 +27,9 @@ from techpm.generator.answer import Answer, Citation, Section
 from techpm.generator.facets._calc import LARGE_MODEL, SMALL_MODEL, Scale, build_scale, workload_cost
 from techpm.generator.facets.base import Ctx, Facet
 from techpm.generator.figures import Figures, duration, num, pct, usd
-from techpm.generator.method import SECTIONS
 from techpm.generator.reading import Brief, Quantity, read_question, say, usd_per_month
 from techpm.generator.references import get_reference
+from techpm.method import SECTIONS
 
 __all__ = ["MAX_FACETS", "NOTICE", "OfflinePlan", "answer", "plan"]
 

@@ -1,4 +1,4 @@
-"""The Claude backend's prompts, built from the method (``techpm.generator.method``).
+"""The Claude backend's prompts, built from the method (``techpm.method``).
 
 The system prompt is the same for every question, so it is sent as one text block marked
 ``cache_control: ephemeral``: the first call writes it (with the tool definitions before it) to the
@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from techpm.generator.method import EXPECTED_WORDS, SECTIONS, method_markdown
+from techpm.method import EXPECTED_WORDS, SECTIONS, method_markdown
 
 _INSTRUCTIONS = """\
 You are a technical advisor who helps product managers at AI labs and AI product teams answer

@@ -111,10 +111,10 @@ def claims_from_claude(content: Sequence[object], chunks: Sequence[Chunk]) -> tu
 
 def claude_answer(question: str, chunks: Sequence[Chunk], model: str | None = None) -> RagAnswer:
     """Ask Claude (through the course's generator backend) with the chunks as citable documents."""
-    from techpm.generator import claude
+    from techpm.generator import client as claude_client
 
     content = [*document_blocks(chunks), {"type": "text", "text": question}]
-    reply = claude.ask([{"role": "user", "content": content}], system=SYSTEM, model=model)
+    reply = claude_client.ask([{"role": "user", "content": content}], system=SYSTEM, model=model)
     return RagAnswer(question, claims_from_claude(reply.content, chunks), "claude")
 
 
@@ -129,7 +129,7 @@ def answer(question: str, chunks: Sequence[Chunk], backend: str = "auto", model:
         online = not SETTINGS.offline and find_api_key().present
         if not online:
             return extractive_answer(question, chunks)
-        from techpm.generator.claude import ClaudeError
+        from techpm.generator.client import ClaudeError
 
         try:
             return claude_answer(question, chunks, model)

@@ -39,7 +39,7 @@ def _folder():
 def load() -> tuple[Item, ...]:
     """Every calibration answer with its question and band (read once)."""
     from techpm import capstone
-    from techpm.evals import judge
+    from techpm.evals import judge_audit as judge
     from techpm.evals.graded import load_graded_answers
 
     doc = json.loads(_folder().joinpath("manifest.json").read_text(encoding="utf-8"))
@@ -88,7 +88,7 @@ class BandAgreement:
 
 def band_agreement(items: tuple[Item, ...] | None = None) -> BandAgreement:
     """Grade every calibration answer against its question (``techpm.grade``) and compare with the bands."""
-    from techpm.evals.judge import spearman
+    from techpm.evals.judge_audit import spearman
     from techpm.rubric.grading import grade
 
     rows = [(item, grade(item.text, question=item.question).total) for item in (items or load())]

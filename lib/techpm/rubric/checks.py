@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from techpm.generator.method import EXPECTED_WORDS, SECTIONS
+from techpm.method import EXPECTED_WORDS, SECTIONS
 from techpm.rubric import vocab
 from techpm.rubric.fit import Fit
 from techpm.rubric.links import read_links

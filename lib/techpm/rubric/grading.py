@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from techpm.generator.method import RUBRIC
+from techpm.method import RUBRIC
 from techpm.rubric.checks import CHECKS
 from techpm.rubric.report import PointResult, Report
 from techpm.rubric.text import Doc, in_order, words
@@ -24,7 +24,7 @@ def grade(text: str, question: str | None = None, judge: bool = False, *, model:
     ``target_words``: grade a timed, spoken-style answer of about this many words (for example 450): the
     same points, a length band of two thirds to four thirds of the target instead of the essay's, lower
     bars for the number of components and numbers, and sources optional (counted only when they earn
-    the point). ``judge=True`` also asks Claude to grade it (``techpm.generator.claude.judge``, structured
+    the point). ``judge=True`` also asks Claude to grade it (``techpm.generator.client.judge``, structured
     output, with the question) and shows both; without a key, offline, or on an API error, the report says
     why and keeps the deterministic grades. ``model`` and ``max_cost_usd`` apply to the judge's call.
     """
@@ -76,9 +76,9 @@ def _add_judge(report: Report, text: str, model: str | None, max_cost_usd: float
                              "the deterministic checks only.")
         return
     try:
-        from techpm.generator import claude
+        from techpm.generator import client as claude_client
 
-        grades = claude.judge(text, RUBRIC, model=model, max_cost_usd=max_cost_usd)
+        grades = claude_client.judge(text, RUBRIC, model=model, max_cost_usd=max_cost_usd)
     except Exception as exc:  # the report must come back whatever the API does
         report.judge_note = redact(f"Judge failed ({type(exc).__name__}: {exc}); showing the deterministic "
                                    "checks only.", key.key)

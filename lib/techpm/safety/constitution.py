@@ -16,7 +16,7 @@ Two critics:
   the response from the category's safe alternative or the example's reference help. It is a stand-in
   that shows the loop's shape, not a language model;
 - with an API key, Claude: the same principles, one critique request and one revision request per
-  round (``techpm.generator.claude.ask``).
+  round (``techpm.generator.client.ask``).
 
 ``preference_pairs`` turns (original, revised) into pairs with the revision preferred, featurised, so
 ``techpm.rlhf.reward_model.fit_bradley_terry`` (02's reward model) can learn what the AI feedback rewards.
@@ -187,9 +187,9 @@ class ClaudeCritic:
         return "You review an AI assistant's responses against these principles:\n" + rules
 
     def _ask(self, text: str) -> str:
-        from techpm.generator import claude
+        from techpm.generator import client as claude_client
 
-        return claude.ask(text, system=self._system(), model=self.model, max_tokens=self.max_tokens).text.strip()
+        return claude_client.ask(text, system=self._system(), model=self.model, max_tokens=self.max_tokens).text.strip()
 
     def critique(self, example: Example, response: str) -> Critique:
         text = self._ask(f"The user asked:\n<request>{example.prompt}</request>\nThe assistant answered:\n"

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from techpm import calc
-from techpm.apisim import customers as customers_mod
-from techpm.apisim import load
+from techpm.api_lab import customers as customers_mod
+from techpm.api_lab import load
 from techpm.widgets import Explorer, dropdown, log10s, log_ticks, slider
 
 __all__ = ["rate_limit_explorer", "pricing_explorer", "PLAN_LABELS"]

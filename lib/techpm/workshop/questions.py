@@ -191,22 +191,23 @@ def batch_cost_ceiling_usd(question: str, model: str, *, web_search: bool = True
     ``web_search=False``, as in ``generate_many``; never the calculator tools).
 
     ceiling = calc.api_cost_usd(model, prompt_tokens, claude.ANSWER_MAX_TOKENS, batch=True)
-              + claude.WEB_SEARCH_MAX_USES * claude.WEB_SEARCH_USD_PER_SEARCH   (with web search)
+              + claude.WEB_SEARCH_MAX_USES * claude_client.WEB_SEARCH_USD_PER_SEARCH   (with web search)
     with prompt_tokens = calc.text_tokens_estimate(system prompt + question): characters / 4. Both terms
-    are priced by ``claude.request_cost_usd``; the batch price is the table's ``batch_discount`` (half
+    are priced by ``claude_client.request_cost_usd``; the batch price is the table's ``batch_discount`` (half
     the token price), and web searches are billed per search. Real answers are usually shorter.
     """
     import json
 
     from techpm.calc import text_tokens_estimate
     from techpm.generator import claude
+    from techpm.generator import client as claude_client
     from techpm.generator.answer import Usage
 
     system, messages, _tools = claude.answer_request(question, model, web_search=web_search, calculators=False)
     prompt_tokens = text_tokens_estimate(json.dumps(system) + json.dumps(messages))
     usage = Usage(input_tokens=prompt_tokens, output_tokens=claude.ANSWER_MAX_TOKENS,
                   web_search_requests=claude.WEB_SEARCH_MAX_USES if web_search else 0)
-    return claude.request_cost_usd(model, usage, batch=True)
+    return claude_client.request_cost_usd(model, usage, batch=True)
 
 
 def is_cached(example: WorkedExample) -> bool:

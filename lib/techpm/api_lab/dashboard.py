@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from techpm.apisim.requestlog import SECONDS_PER_DAY, TIMEOUT, RequestLog
+from techpm.api_lab.requestlog import SECONDS_PER_DAY, TIMEOUT, RequestLog
 from techpm.calc._validate import positive, positive_int
 
 ACTIVATION_DAYS = 7  # "developer activation (first API call within 7 days)": the method's section 6

@@ -108,7 +108,7 @@ class MachineSpec:
         return GPUSpec(id="this-machine", name="this machine's CPU (measured, float32)", memory_bytes=memory,
                        hbm_bytes_per_s=self.memory_bytes_per_s, bf16_flops_per_s=None,
                        fp16_flops_per_s=self.matmul_flops_per_s, fp8_flops_per_s=None, int8_ops_per_s=None,
-                       source_url="https://github.com/techpm-course/techpm (techpm.measure)", as_of="")
+                       source_url="https://github.com/techpm-course/techpm (techpm.transformer_lab.measure)", as_of="")
 
 
 def measure_machine(matmul_n: int = 512, memory_bytes: int = 64_000_000, repeats: int = 5,
@@ -159,11 +159,11 @@ def decode_comparison(gpt: object, machine: MachineSpec, contexts: tuple[int, ..
                       n_new: int = 4, repeats: int = 2, threads: int | None = 1) -> list[DecodeTiming]:
     """Time the mini-GPT's decoding with and without its KV cache at each context length, and predict it.
 
-    ``gpt`` is a ``techpm.minigpt.MiniGPT``; ``threads`` should match the ``measure_machine`` call.
+    ``gpt`` is a ``techpm.transformer_lab.minigpt.MiniGPT``; ``threads`` should match the ``measure_machine`` call.
     Takes about ``repeats * n_new`` tokens per setting; without the cache each token re-runs the whole
     context, so keep contexts and ``n_new`` small.
     """
-    from techpm.minigpt import BYTES_PER_VALUE, time_generate
+    from techpm.transformer_lab.minigpt import BYTES_PER_VALUE, time_generate
 
     cfg = gpt.config.model_config()  # type: ignore[attr-defined]
     rows = []

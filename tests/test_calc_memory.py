@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from techpm import calc
-from techpm.calc import serving
+from techpm.calc import memory
 from techpm.errors import TechpmError
 
 
 def test_doctests():
-    assert doctest.testmod(serving).failed == 0
+    assert doctest.testmod(memory).failed == 0
 
 
 def test_memory_fit_adds_weights_and_kv_cache():

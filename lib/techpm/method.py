@@ -5,7 +5,7 @@ prompt, the offline generator's templates and the rubric grader are all built fr
 change here reaches all three. The wording is the project's own, derived from the course's method
 specification (``shared/method.md`` in the development tree).
 
-    from techpm.generator.method import SECTIONS, RUBRIC
+    from techpm.method import SECTIONS, RUBRIC
     [s.title for s in SECTIONS]      # the six section titles, in order
 """
 
