@@ -146,6 +146,17 @@ def prepare_for_projector(nb) -> None:
                 if output.get("data") is None or output.get("data") not in [o.get("data") for o in shown]:
                     shown.append(output)  # a streamed answer and the cell's value: show it once
             cell["outputs"] = shown
+            images = [i for i, o in enumerate(shown) if _output_height(o) >= IMAGE_H]
+            if len(images) > 1:  # two figures never share a slide: the later ones continue below, code hidden
+                cells.append(cell)
+                cell["outputs"] = shown[:images[1]]
+                for start, end in zip(images[1:], [*images[2:], len(shown)], strict=True):
+                    more = nbformat.v4.new_code_cell("")
+                    more.outputs = shown[start:end]
+                    more.metadata["transient"] = {"remove_source": True}
+                    more.metadata["slideshow"] = {"slide_type": "subslide"}
+                    cells.append(more)
+                continue
         if cell["cell_type"] == "markdown" and _markdown_height(source(cell)) > BUDGET_H:
             first, *rest = _fit_lines(source(cell), BUDGET_H)
             cell["source"] = first
