@@ -16,7 +16,6 @@ the secret) is imported in every kernel, so ``"google.colab" in sys.modules`` ho
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
@@ -51,19 +50,13 @@ def _python_for_colab() -> str:
 
 def build_env(root: Path) -> Path:
     """Create (or reuse, when the pins have not changed) ``build/colab-venv``; return its python."""
+    from techpm.devtools.execute import stamped_venv
     from techpm.devtools.notebooks import colab_packages
 
     requirements = root / "tests" / "colab" / "requirements-colab.txt"
     stamp_text = requirements.read_text() + "\n".join(colab_packages(root))
-    stamp = hashlib.sha256(stamp_text.encode()).hexdigest()
-    venv = root / "build" / "colab-venv"
-    python = venv / "bin" / "python"
-    if not (venv / "stamp").exists() or (venv / "stamp").read_text() != stamp:
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([_python_for_colab(), "-m", "venv", str(venv)], check=True)
-        pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-        subprocess.run([*pip, "-r", str(requirements)], check=True)
-        (venv / "stamp").write_text(stamp)
+    python = stamped_venv(root / "build" / "colab-venv", stamp_text.encode(), _python_for_colab(),
+                          ["-r", str(requirements)])
     # Colab has no techpm and none of the colab extra: the setup cell must install them (a reused venv
     # is reset to that state, so every run exercises the install).
     from packaging.requirements import Requirement

@@ -70,3 +70,23 @@ def run_each(paths: list[Path], *, prepare=None, check=None, timeout_s: int = 30
         failures += status != "ok"
         print(f"{status:<4} {path.parent.name}/{path.name}", flush=True)
     return failures
+
+
+def stamped_venv(venv: Path, stamp: bytes, python: str, *install: list[str]) -> Path:
+    """A virtual environment at ``venv``, built with ``python`` and each ``pip install`` argument list in
+    ``install``, and reused while the SHA-256 of ``stamp`` (what determines its contents) is unchanged;
+    returns its python."""
+    import hashlib
+    import shutil
+    import subprocess
+
+    digest = hashlib.sha256(stamp).hexdigest()
+    venv_python = venv / "bin" / "python"
+    if not (venv / "stamp").exists() or (venv / "stamp").read_text() != digest:
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+        for args in install:
+            subprocess.run([str(venv_python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *args],
+                           check=True)
+        (venv / "stamp").write_text(digest)
+    return venv_python

@@ -11,9 +11,7 @@ which installs the extras, would never notice. ``tests/test_runtime_only.py`` ru
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,16 +19,10 @@ from pathlib import Path
 
 def build_env(root: Path) -> Path:
     """Create (or reuse, while pyproject.toml is unchanged) ``build/runtime-venv``; return its python."""
-    stamp = hashlib.sha256((root / "pyproject.toml").read_bytes()).hexdigest()
-    venv = root / "build" / "runtime-venv"
-    python = venv / "bin" / "python"
-    if not (venv / "stamp").exists() or (venv / "stamp").read_text() != stamp:
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", str(root)],
-                       check=True)
-        (venv / "stamp").write_text(stamp)
-    return python
+    from techpm.devtools.execute import stamped_venv
+
+    return stamped_venv(root / "build" / "runtime-venv", (root / "pyproject.toml").read_bytes(), sys.executable,
+                        ["-e", str(root)])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,11 +50,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.action == "hub":
         return _hub(args, root)
     if args.action == "questions":
-        from techpm.workshop.cohort import load_parameters
         from techpm.workshop.questions import report, worked_examples
 
-        params = load_parameters(args.params) if args.params else None
-        examples = worked_examples(root, params, bank=args.bank)
+        examples = worked_examples(root, _params(args), bank=args.bank)
         if args.only:
             examples = [e for e in examples if e.notebook.startswith(tuple(args.only))]
         for line in report(examples):
